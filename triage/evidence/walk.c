@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * lt_walk(): dispatch to the TSK walker or the directory walker, and
+ * lt_entry_read() for whichever produced the entry.
+ */
+#include "triage/core/compat.h"
+#include "triage/evidence/source.h"
+
+const char *lt_entry_type_name(enum lt_entry_type t)
+{
+	switch (t) {
+	case LT_ENTRY_FILE: return "file";
+	case LT_ENTRY_DIR: return "dir";
+	case LT_ENTRY_LINK: return "link";
+	case LT_ENTRY_OTHER: break;
+	}
+	return "other";
+}
+
+int lt_walk(struct lt_source *src, const struct lt_walk_opts *opts,
+	    const struct lt_walk_cb *cb, struct lt_walk_stats *stats,
+	    struct lt_err *err)
+{
+	static const struct lt_walk_opts defaults;
+
+	if (!src || src->tag != LT_SOURCE_TAG)
+		LT_BUG("lt_walk on a bad source handle");
+	memset(stats, 0, sizeof(*stats));
+	if (!opts)
+		opts = &defaults;
+	if (src->is_dir)
+		return lt_walk_dir(src, opts, cb, stats, err);
+	return lt_walk_tsk(src, opts, cb, stats, err);
+}
+
+int lt_entry_read(const struct lt_entry *e, uint64_t off, void *buf,
+		  size_t len, size_t *got, struct lt_err *err)
+{
+	int *kind = e->ctx;
+
+	if (!kind)
+		return lt_err_set(err, LT_E_ARG, "entry has no content");
+	if (*kind == LT_READ_CTX_TSK)
+		return lt_read_tsk(e->ctx, off, buf, len, got, err);
+	if (*kind == LT_READ_CTX_DIR)
+		return lt_read_dir(e->ctx, off, buf, len, got, err);
+	LT_BUG("bad entry read context");
+}
