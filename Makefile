@@ -97,7 +97,7 @@ DEB_PKGS := gcc make pkg-config libtsk-dev sleuthkit libewf-dev ewf-tools \
             libarchive-dev libxml2-dev libfreexl-dev libuchardet-dev \
             libutf8proc-dev libssl-dev libbde-dev libbde-utils \
             xz-utils mtools dosfstools ntfs-3g e2fsprogs gdisk fdisk \
-            jq hyperfine time
+            jq hyperfine time python3 bsdextrautils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

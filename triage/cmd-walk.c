@@ -130,25 +130,13 @@ static void add_body_name(struct lt_buf *b, const char *s, size_t len)
 			b->buf[i] = '^';
 }
 
-static char type_char(enum lt_entry_type t)
-{
-	switch (t) {
-	case LT_ENTRY_FILE: return 'r';
-	case LT_ENTRY_DIR: return 'd';
-	case LT_ENTRY_LINK: return 'l';
-	default: return '-';
-	}
-}
-
 static void add_mode(struct lt_buf *b, const struct lt_entry *e)
 {
 	static const char rwx[] = "rwxrwxrwx";
-	char m[16];
+	char m[12];
 	int i;
 
-	m[0] = type_char(e->type);
-	m[1] = '/';
-	m[2] = type_char(e->type);
+	memcpy(m, e->type_chars, 3);
 	for (i = 0; i < 9; i++)
 		m[3 + i] = (e->mode & (0400u >> i)) ? rwx[i] : '-';
 	lt_buf_add(b, m, 12);
@@ -175,16 +163,17 @@ static void print_body_line(struct walk_state *ws, const struct lt_entry *e,
 		lt_buf_addc(b, '0');
 	lt_buf_addc(b, '|');
 	lt_buf_addc(b, '/');
-	add_body_name(b, e->path, e->path_len);
+	add_body_name(b, e->path, fn ? e->base_len : e->path_len);
 	if (fn)
 		lt_buf_adds(b, " ($FILE_NAME)");
 	if (e->deleted)
 		lt_buf_adds(b, e->realloc ? " (deleted-realloc)" : " (deleted)");
 	lt_buf_addc(b, '|');
-	lt_buf_adds(b, e->inode);
+	lt_buf_adds(b, fn ? e->fn_inode : e->inode);
 	lt_buf_addc(b, '|');
 	add_mode(b, e);
-	lt_buf_addf(b, "|%u|%u|%" PRIu64, e->uid, e->gid, e->size);
+	lt_buf_addf(b, "|%u|%u|%" PRIu64, e->uid, e->gid,
+		    fn ? e->fn_size : e->size);
 	if (fn) {
 		add_secs(b, &e->fn_atime);
 		add_secs(b, &e->fn_mtime);
@@ -202,9 +191,8 @@ static void print_body_line(struct walk_state *ws, const struct lt_entry *e,
 static void print_body(struct walk_state *ws, const struct lt_entry *e)
 {
 	print_body_line(ws, e, false);
-	/* fls -m adds a $FILE_NAME line for NTFS entries. */
-	if (e->has_fn && (e->fn_mtime.set || e->fn_atime.set ||
-			  e->fn_ctime.set || e->fn_crtime.set))
+	/* fls -m adds one $FILE_NAME line per NTFS file. */
+	if (e->fn_inode)
 		print_body_line(ws, e, true);
 }
 

@@ -49,6 +49,13 @@ struct lt_entry {
 	struct lt_time mtime, atime, ctime, crtime;
 	bool has_fn;        /* NTFS $FILE_NAME times present */
 	struct lt_time fn_mtime, fn_atime, fn_ctime, fn_crtime;
+	/* The $FILE_NAME attribute the times came from ("4-48-2") and its
+	 * size: set on the first entry of each MFT entry only, so that a
+	 * body file has one $FILE_NAME line per file, as `fls -m` does. */
+	const char *fn_inode;
+	uint64_t fn_size;
+	size_t base_len;    /* path_len without ":stream" */
+	char type_chars[4]; /* "r/r", "-/d", "V/V": name/meta type as fls */
 	/* With opts->hash, for regular files: */
 	bool hashed;
 	uint8_t md5[16];

@@ -85,7 +85,7 @@ void lt_buf_add(struct lt_buf *b, const void *data, size_t len)
 
 void lt_buf_addc(struct lt_buf *b, char c)
 {
-	if (b->len + 1 < b->alloc && !b->status) {
+	if (b->len + 1 < b->alloc && b->len < b->cap && !b->status) {
 		b->buf[b->len++] = c;
 		b->buf[b->len] = '\0';
 		return;

@@ -143,6 +143,7 @@ static void visit(struct dwalk *w, int dirfd, const char *name)
 	e.fs = "dir";
 	e.path = w->path.buf;
 	e.path_len = w->path.len;
+	e.base_len = w->path.len;
 	e.name = w->path.buf + (plen ? plen + 1 : 0);
 	e.name_len = strlen(name);
 	snprintf(inode, sizeof(inode), "%" PRIu64, (uint64_t)sx.stx_ino);
@@ -159,6 +160,15 @@ static void visit(struct dwalk *w, int dirfd, const char *name)
 		e.type = LT_ENTRY_LINK;
 	else
 		e.type = LT_ENTRY_OTHER;
+	{
+		char c = S_ISREG(sx.stx_mode) ? 'r' : S_ISDIR(sx.stx_mode) ? 'd' :
+			 S_ISLNK(sx.stx_mode) ? 'l' : S_ISFIFO(sx.stx_mode) ? 'p' :
+			 S_ISCHR(sx.stx_mode) ? 'c' : S_ISBLK(sx.stx_mode) ? 'b' :
+			 S_ISSOCK(sx.stx_mode) ? 's' : '-';
+
+		e.type_chars[0] = e.type_chars[2] = c;
+		e.type_chars[1] = '/';
+	}
 	e.size = sx.stx_size;
 	set_ts(&e.mtime, sx.stx_mtime);
 	set_ts(&e.atime, sx.stx_atime);

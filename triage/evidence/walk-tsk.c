@@ -27,6 +27,8 @@ struct walk {
 	const char *fsname;
 	struct lt_buf path;
 	char inode[64];
+	char fn_inode[64];
+	const TSK_FS_ATTR *pending_fn; /* $FILE_NAME for the next entry */
 	char msg[LT_ERR_MSG_MAX];
 	char *iobuf;
 	int stop;
@@ -113,6 +115,17 @@ int lt_read_tsk(struct tsk_read_ctx *rc, uint64_t off, void *buf,
 		lt_tsk_error(msg, sizeof(msg));
 		return lt_err_set(err, LT_E_IO, "%s", msg);
 	}
+	/*
+	 * NTFS: past the initialized size of a non-resident stream the content
+	 * reads as zeros (as Windows returns it); TSK returns nothing there.
+	 */
+	if (n == 0 && rc->attr && (rc->attr->flags & TSK_FS_ATTR_NONRES) &&
+	    (TSK_OFF_T)off >= rc->attr->nrd.initsize &&
+	    (TSK_OFF_T)off < rc->attr->size) {
+		n = (ssize_t)LT_MIN((uint64_t)len,
+				    (uint64_t)rc->attr->size - off);
+		memset(buf, 0, (size_t)n);
+	}
 	*got = (size_t)n;
 	return LT_OK;
 }
@@ -164,9 +177,19 @@ static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 
 	memset(&e, 0, sizeof(e));
 	lt_buf_reset(&w->path);
+	e.type_chars[0] = f->name->type < TSK_FS_NAME_TYPE_STR_MAX ?
+			  tsk_fs_name_type_str[f->name->type][0] : '-';
+	e.type_chars[1] = '/';
+	e.type_chars[2] = '-';
+	if (m && attr && attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA &&
+	    TSK_FS_IS_DIR_META(m->type))
+		e.type_chars[2] = 'r';
+	else if (m && m->type < TSK_FS_META_TYPE_STR_MAX)
+		e.type_chars[2] = tsk_fs_meta_type_str[m->type][0];
 	lt_buf_adds(&w->path, a_path ? a_path : "");
 	plen = w->path.len;
 	lt_buf_adds(&w->path, f->name->name);
+	e.base_len = w->path.len;
 	if (attr && attr->name && attr->type != TSK_FS_ATTR_TYPE_NTFS_FNAME &&
 	    (attr->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT ||
 	     strcmp(attr->name, "$I30"))) {
@@ -196,6 +219,15 @@ static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 	e.deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
 	e.realloc = e.deleted && m && (m->flags & TSK_FS_META_FLAG_ALLOC);
 	e.ctx = &rc;
+	if (w->pending_fn) {
+		snprintf(w->fn_inode, sizeof(w->fn_inode),
+			 "%" PRIuINUM "-%" PRIu32 "-%" PRIu16,
+			 f->name->meta_addr, (uint32_t)w->pending_fn->type,
+			 w->pending_fn->id);
+		e.fn_inode = w->fn_inode;
+		e.fn_size = (uint64_t)w->pending_fn->size;
+		w->pending_fn = NULL;
+	}
 	if (m) {
 		e.has_meta = true;
 		e.mode = (uint32_t)m->mode & 07777;
@@ -269,6 +301,9 @@ static TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE *f, const char *a_path,
 
 		if (!a)
 			continue;
+		if (a->type == TSK_FS_ATTR_TYPE_NTFS_FNAME &&
+		    a->id == f->meta->time2.ntfs.fn_id)
+			w->pending_fn = a;
 		if (a->type != TSK_FS_ATTR_TYPE_NTFS_DATA &&
 		    a->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT)
 			continue;
@@ -279,6 +314,7 @@ static TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE *f, const char *a_path,
 	tsk_error_reset();
 	if (!printed && emit(w, f, a_path, NULL))
 		return TSK_WALK_STOP;
+	w->pending_fn = NULL;
 	return TSK_WALK_CONT;
 }
 

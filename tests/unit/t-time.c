@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* UTC time formatting and the --tz zone check. */
+#include "triage/core/compat.h"
+#include "leaktriage/timefmt.h"
+#include "tests/unit/check.h"
+
+static const char *iso(int64_t sec, uint32_t nsec, bool set)
+{
+	static char out[LT_TIME_ISO_MAX];
+	struct lt_time t = { sec, nsec, set };
+
+	lt_time_iso(out, &t);
+	return out;
+}
+
+int main(void)
+{
+	struct lt_err err = LT_ERR_INIT;
+	struct lt_time t = { 1, 5, true }, u = { 0, 0, false };
+
+	CHECK_STR(iso(0, 0, true), "1970-01-01T00:00:00Z");
+	CHECK_STR(iso(1432174800, 0, true), "2015-05-21T02:20:00Z");
+	/* Leap day (the DFTT NTFS image is dated 29 Feb 2004). */
+	CHECK_STR(iso(1078084800, 0, true), "2004-02-29T20:00:00Z");
+	CHECK_STR(iso(1078084800, 513052800, true),
+		  "2004-02-29T20:00:00.5130528Z");
+	CHECK_STR(iso(1078084800, 1, true), "2004-02-29T20:00:00.000000001Z");
+	CHECK_STR(iso(0, 0, false), "");
+	/* Before 1970 and after 2038. */
+	CHECK_STR(iso(-1, 0, true), "1969-12-31T23:59:59Z");
+	CHECK_STR(iso(4102444800, 0, true), "2100-01-01T00:00:00Z");
+	CHECK(lt_time_ns(&t) == 1000000005);
+	CHECK(lt_time_ns(&u) == INT64_MIN);
+
+	CHECK(lt_tz_check("UTC", &err) == LT_OK);
+	CHECK(lt_tz_check("Asia/Tokyo", &err) == LT_OK);
+	CHECK(lt_tz_check("JST-9", &err) == LT_OK);
+	CHECK(lt_tz_check("Mars/Olympus", &err) == LT_E_ARG);
+	lt_err_clear(&err);
+	CHECK(lt_tz_check("../../etc/passwd", &err) == LT_E_ARG);
+	lt_err_clear(&err);
+	CHECK(lt_tz_check("", &err) == LT_E_ARG);
+	lt_err_clear(&err);
+
+	/* lt_tz_apply changes what mktime() means (TSK's FAT conversion). */
+	{
+		struct tm tm = { 0 };
+		time_t utc, jst;
+
+		tm.tm_year = 2004 - 1900;
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		tm.tm_hour = 14;
+		tm.tm_isdst = -1;
+		CHECK(lt_tz_apply("UTC", &err) == LT_OK);
+		utc = mktime(&tm);
+		tm.tm_hour = 14;
+		tm.tm_isdst = -1;
+		CHECK(lt_tz_apply("Asia/Tokyo", &err) == LT_OK);
+		jst = mktime(&tm);
+		CHECK(utc - jst == 9 * 3600);
+	}
+
+	/* First error wins; prefix adds context. */
+	lt_err_clear(&err);
+	lt_err_set(&err, LT_E_CORRUPT, "bad fixup in entry %d", 5);
+	lt_err_set(&err, LT_E_IO, "later noise");
+	lt_err_prefix(&err, "image '%s'", "x.E01");
+	CHECK(err.code == LT_E_CORRUPT);
+	CHECK_STR(err.msg, "image 'x.E01': bad fixup in entry 5");
+	CHECK_DONE();
+}
