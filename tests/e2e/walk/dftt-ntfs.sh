@@ -26,4 +26,4 @@ printf '31-128-3\n38-128-3\n' | diff - inodes
 "$LT" walk --json "$img" > all.jsonl
 [ "$(jq -r 'select(.path=="sing1.dat") | .crtime' all.jsonl)" = 2004-02-29T20:01:24.3016128Z ] || die "sing1.dat crtime (istat: 20:01:24.301612800)"
 # $FILE_NAME times are there for NTFS.
-jq -e 'select(.path=="sing1.dat") | .fn_crtime != null' all.jsonl > /dev/null || die "no fn_crtime"
+jq -se 'map(select(.path=="sing1.dat"))[0].fn_crtime != null' all.jsonl > /dev/null || die "no fn_crtime"
