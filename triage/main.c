@@ -60,8 +60,14 @@ int main(int argc, char **argv)
 
 	umask(077);
 	setlocale(LC_CTYPE, "C.UTF-8");
+	/* Options parsing reorders argv; the audit wants it as typed. */
 	lt_main_argc = argc;
-	lt_main_argv = argv;
+	lt_main_argv = calloc((size_t)argc + 1, sizeof(*argv));
+	if (!lt_main_argv) {
+		fprintf(stderr, "leaktriage: error: out of memory\n");
+		return LT_EXIT_INTERNAL;
+	}
+	memcpy(lt_main_argv, argv, (size_t)argc * sizeof(*argv));
 	if (argc < 2) {
 		usage(stderr);
 		return LT_EXIT_USAGE;
