@@ -31,7 +31,7 @@ raw=$SHARED/sleuthkit/image.dd
 "$LT" walk --hash --name image-raw --case case.db "$raw" > /dev/null
 [ "$(q "SELECT md5 FROM evidence WHERE name='image-raw'")" = "$(md5sum < "$raw" | cut -d' ' -f1)" ] || die "raw md5"
 [ "$(q "SELECT sha256 FROM evidence WHERE name='image-raw'")" = "$(sha256sum < "$raw" | cut -d' ' -f1)" ] || die "raw sha256"
-[ "$(q "SELECT e.md5 FROM entry e JOIN evidence v ON v.id=e.evidence_id WHERE v.name='image-raw' AND path='passwords.txt'")" = \
+[ "$(q "SELECT e.md5 FROM entry e JOIN evidence v ON v.id=e.evidence_id WHERE v.name='image-raw' AND e.path='passwords.txt'")" = \
   "$(icat "$raw" 15 | md5sum | cut -d' ' -f1)" ] || die "file md5"
 # Not a case database: refused with exit 3, file untouched.
 echo "not sqlite" > bogus.db
