@@ -140,7 +140,10 @@ check-long: deps
 	$(Q)BUILD=$(BUILD) LT_LONG=1 tests/run-tests.sh
 
 check-asan: deps
-	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined check
+	$(Q)ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all samples

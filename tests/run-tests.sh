@@ -61,6 +61,7 @@ for s in "$ROOT"/tests/e2e/*/*.sh; do
 		LT="$BUILD/leaktriage" ROOT="$ROOT" SAMPLES="$ROOT/build/samples" \
 		SHARED="$SHARED" LT_LONG="${LT_LONG:-}" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
 		timeout 600 bash "$s" > "$tmp/.stdout" 2> "$tmp/.stderr")
 	rc=$?
 	want=0
