@@ -58,6 +58,9 @@ LIB_SRC := $(wildcard triage/core/*.c triage/evidence/*.c triage/casedb/*.c \
              triage/proxy/*.c scanners/*.c scanners/*/*.c reports/*.c)
 CLI_SRC := $(wildcard triage/*.c)
 UNIT_SRC := $(wildcard tests/unit/t-*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -86,6 +89,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# Fuzz targets: replayed over their corpus by `make check` (regression.c
+# supplies main()); `make fuzz CC=clang` builds real libFuzzer binaries.
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/regression.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		tests/fuzz/regression.c $(LIB) $(LIBS)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz \
+		SAN_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/libleaktriage.a
+	$(Q)for f in $(FUZZ_SRC); do \
+		t=build-fuzz/$$(basename $$f .c); echo "    FUZZ $$t"; \
+		$(CC) -std=c11 -O1 -g -Iinclude -I. $(PKG_CFLAGS) \
+			-fsanitize=fuzzer,address,undefined -o $$t $$f \
+			build-fuzz/libleaktriage.a $(LIBS) || exit 1; \
+	done
+	@echo "run e.g.: build-fuzz/fuzz-walk -max_total_time=300 tests/fuzz/corpus/walk"
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # --- Debian packages --------------------------------------------------------
@@ -97,7 +119,7 @@ DEB_PKGS := gcc make pkg-config libtsk-dev sleuthkit libewf-dev ewf-tools \
             libarchive-dev libxml2-dev libfreexl-dev libuchardet-dev \
             libutf8proc-dev libssl-dev libbde-dev libbde-utils \
             xz-utils mtools dosfstools ntfs-3g e2fsprogs gdisk fdisk \
-            jq hyperfine time python3 bsdextrautils
+            jq hyperfine time python3 bsdextrautils faketime openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -129,7 +151,7 @@ build/samples/%: samples/images/%
 samples: $(SAMPLE_IMG) $(SAMPLE_CPD)
 
 # --- tests ------------------------------------------------------------------
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(FUZZ_REPLAY)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit samples
@@ -140,7 +162,7 @@ check-long: deps
 	$(Q)BUILD=$(BUILD) LT_LONG=1 tests/run-tests.sh
 
 check-asan: deps
-	$(Q)ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 \
+	$(Q)ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) --no-print-directory SANITIZE=address,undefined check
@@ -162,8 +184,8 @@ install: $(BIN)
 	install -m 0644 doc/leaktriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-san leaktriage
+	rm -rf build build-san build-fuzz leaktriage
 
 .PHONY: all leaktriage deps unit check check-long check-asan demo bench \
-	format install clean samples
+	format install clean samples fuzz
 .DELETE_ON_ERROR:

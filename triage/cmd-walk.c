@@ -364,6 +364,7 @@ int cmd_walk(int argc, char **argv)
 {
 	bool json = false, bodyfile = false, hash = false;
 	const char *case_path = NULL, *tz = "UTC", *name = NULL;
+	uint64_t max_memory = LT_DEFAULT_MAX_MEMORY;
 	struct lt_opt opts[] = {
 		OPT_GROUP("Output"),
 		OPT_BOOL(0, "json", &json, "one JSON object per entry"),
@@ -378,6 +379,8 @@ int cmd_walk(int argc, char **argv)
 			"zone FAT/exFAT times were written in (default UTC)"),
 		OPT_STR(0, "name", &name, "NAME",
 			"evidence name (one SRC only; default: file name)"),
+		OPT_U64(0, "max-memory", &max_memory, "SIZE",
+			"address-space cap against hostile images (2G)"),
 		OPT_GROUP("Messages"),
 		OPT_VERBOSITY(&lt_verbosity),
 		OPT_END(),
@@ -397,6 +400,7 @@ int cmd_walk(int argc, char **argv)
 		lt_usage_error("walk", "--name works with a single source only");
 	if (lt_tz_apply(tz, &err))
 		lt_usage_error("walk", "%s", err.msg);
+	lt_limit_memory(max_memory);
 	if (case_path) {
 		status = lt_case_open(&cs, case_path, true, lt_main_argc,
 				      lt_main_argv);

@@ -6,6 +6,7 @@
 #include "triage/front.h"
 #include "leaktriage/exit.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 int lt_verbosity = 1;
@@ -144,4 +145,30 @@ void lt_case_close(struct lt_case *c, int exit_status)
 		lt_warn("%s", err.msg);
 	lt_casedb_close(c->db);
 	c->db = NULL;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LT_ASAN 1
+#endif
+#endif
+
+void lt_limit_memory(uint64_t bytes)
+{
+#ifndef LT_ASAN
+	struct rlimit rl;
+
+	if (!bytes || getrlimit(RLIMIT_AS, &rl) < 0)
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= bytes)
+		return;
+	rl.rlim_cur = bytes;
+	if (setrlimit(RLIMIT_AS, &rl) < 0)
+		lt_warn("cannot limit memory to %" PRIu64 " bytes: %s", bytes,
+			strerror(errno));
+#else
+	(void)bytes;
+#endif
 }

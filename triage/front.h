@@ -28,6 +28,15 @@ bool lt_progress_enabled(void);
 __attribute__((format(printf, 1, 2))) void lt_progress(const char *fmt, ...);
 void lt_progress_done(void);
 
+/*
+ * Cap the process's address space (RLIMIT_AS) so that a hostile image
+ * cannot make a library allocate gigabytes: allocations past the cap fail
+ * and the library reports an error for that part instead.  No-op under
+ * AddressSanitizer (its shadow memory needs the address space).
+ */
+#define LT_DEFAULT_MAX_MEMORY ((uint64_t)2 << 30)
+void lt_limit_memory(uint64_t bytes);
+
 /* Map a library error code to an exit status. */
 int lt_exit_for(enum lt_code code);
 
