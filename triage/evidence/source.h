@@ -45,6 +45,14 @@ int lt_read_tsk(struct tsk_read_ctx *rc, uint64_t off, void *buf,
 int lt_read_dir(struct dir_read_ctx *rc, uint64_t off, void *buf,
 		size_t len, size_t *got, struct lt_err *err);
 
+/*
+ * Hash an entry's content into e->md5/e->sha256 (sets e->hashed), reading
+ * through buf.  exact_size: the content must be e->size bytes (images);
+ * otherwise read to the end (a live file may change size).
+ */
+int lt_entry_hash(struct lt_entry *e, char *buf, size_t len,
+		  bool exact_size, struct lt_err *err);
+
 /* The current TSK error as one line (copied into out). */
 void lt_tsk_error(char *out, size_t len);
 

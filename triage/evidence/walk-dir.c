@@ -82,30 +82,11 @@ static void set_ts(struct lt_time *t, struct statx_timestamp ts)
 static void hash_file(struct dwalk *w, struct lt_entry *e)
 {
 	struct lt_err err = LT_ERR_INIT;
-	struct lt_hash h;
-	uint64_t off = 0;
-	size_t got;
 
-	if (lt_hash_init(&h, LT_HASH_MD5 | LT_HASH_SHA256, &err))
-		goto fail;
-	for (;;) {
-		if (lt_entry_read(e, off, w->iobuf, IOBUF, &got, &err))
-			goto fail;
-		if (!got)
-			break;
-		lt_hash_update(&h, w->iobuf, got);
-		off += got;
+	if (lt_entry_hash(e, w->iobuf, IOBUF, false, &err)) {
+		snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
+		e->hash_error = w->msg;
 	}
-	if (lt_hash_final(&h, &err))
-		goto fail;
-	memcpy(e->md5, h.md5, sizeof(e->md5));
-	memcpy(e->sha256, h.sha256, sizeof(e->sha256));
-	e->hashed = true;
-	return;
-fail:
-	lt_hash_release(&h);
-	snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
-	e->hash_error = w->msg;
 }
 
 static int cmp_names(const void *a, const void *b)

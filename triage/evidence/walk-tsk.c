@@ -134,36 +134,11 @@ int lt_read_tsk(struct tsk_read_ctx *rc, uint64_t off, void *buf,
 static void hash_entry(struct walk *w, struct lt_entry *e)
 {
 	struct lt_err err = LT_ERR_INIT;
-	struct lt_hash h;
-	uint64_t off = 0;
-	size_t got;
 
-	if (lt_hash_init(&h, LT_HASH_MD5 | LT_HASH_SHA256, &err))
-		goto fail;
-	while (off < e->size) {
-		size_t want = (size_t)LT_MIN((uint64_t)IOBUF, e->size - off);
-
-		if (lt_entry_read(e, off, w->iobuf, want, &got, &err))
-			goto fail;
-		if (!got) {
-			lt_err_set(&err, LT_E_CORRUPT,
-				   "content ends at %" PRIu64 " of %" PRIu64
-				   " bytes", off, e->size);
-			goto fail;
-		}
-		lt_hash_update(&h, w->iobuf, got);
-		off += got;
+	if (lt_entry_hash(e, w->iobuf, IOBUF, true, &err)) {
+		snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
+		e->hash_error = w->msg;
 	}
-	if (lt_hash_final(&h, &err))
-		goto fail;
-	memcpy(e->md5, h.md5, sizeof(e->md5));
-	memcpy(e->sha256, h.sha256, sizeof(e->sha256));
-	e->hashed = true;
-	return;
-fail:
-	lt_hash_release(&h);
-	snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
-	e->hash_error = w->msg;
 }
 
 static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,

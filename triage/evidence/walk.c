@@ -46,3 +46,41 @@ int lt_entry_read(const struct lt_entry *e, uint64_t off, void *buf,
 		return lt_read_dir(e->ctx, off, buf, len, got, err);
 	LT_BUG("bad entry read context");
 }
+
+int lt_entry_hash(struct lt_entry *e, char *buf, size_t len,
+		  bool exact_size, struct lt_err *err)
+{
+	struct lt_hash h;
+	uint64_t off = 0;
+	size_t got;
+
+	LT_TRY(lt_hash_init(&h, LT_HASH_MD5 | LT_HASH_SHA256, err));
+	for (;;) {
+		size_t want = len;
+
+		if (exact_size)
+			want = (size_t)LT_MIN((uint64_t)len, e->size - off);
+		if (!want)
+			break;
+		if (lt_entry_read(e, off, buf, want, &got, err))
+			goto fail;
+		if (!got)
+			break;
+		lt_hash_update(&h, buf, got);
+		off += got;
+	}
+	if (exact_size && off != e->size) {
+		lt_err_set(err, LT_E_CORRUPT, "content ends at %" PRIu64 " of %"
+			   PRIu64 " bytes", off, e->size);
+		goto fail;
+	}
+	if (lt_hash_final(&h, err))
+		goto fail;
+	memcpy(e->md5, h.md5, sizeof(e->md5));
+	memcpy(e->sha256, h.sha256, sizeof(e->sha256));
+	e->hashed = true;
+	return LT_OK;
+fail:
+	lt_hash_release(&h);
+	return err->code;
+}
