@@ -63,7 +63,7 @@ static void add_time_key(struct lt_json *j, const char *k,
 		return;
 	}
 	lt_time_iso(iso, t);
-	lt_json_str(j, iso, strlen(iso));
+	lt_json_plain(j, iso);
 }
 
 static void print_json(struct walk_state *ws, const struct lt_entry *e)
@@ -107,9 +107,11 @@ static void print_json(struct walk_state *ws, const struct lt_entry *e)
 		char hex[65];
 
 		lt_hex(hex, e->md5, 16);
-		lt_json_key_cstr(&j, "md5", hex);
+		lt_json_key(&j, "md5");
+		lt_json_plain(&j, hex);
 		lt_hex(hex, e->sha256, 32);
-		lt_json_key_cstr(&j, "sha256", hex);
+		lt_json_key(&j, "sha256");
+		lt_json_plain(&j, hex);
 	} else if (e->hash_error) {
 		lt_json_key_null(&j, "md5");
 		lt_json_key_null(&j, "sha256");

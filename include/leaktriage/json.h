@@ -49,6 +49,8 @@ void lt_json_i64(struct lt_json *j, int64_t v);
 void lt_json_bool(struct lt_json *j, bool v);
 void lt_json_null(struct lt_json *j);
 void lt_json_raw(struct lt_json *j, const char *text); /* trusted JSON */
+/* A string the caller knows needs no escaping (ISO times, hex digests). */
+void lt_json_plain(struct lt_json *j, const char *s);
 
 /* Key + value shorthands. */
 bool lt_json_key_str(struct lt_json *j, const char *k, const char *s,

@@ -29,6 +29,34 @@ int main(void)
 	/* Before 1970 and after 2038. */
 	CHECK_STR(iso(-1, 0, true), "1969-12-31T23:59:59Z");
 	CHECK_STR(iso(4102444800, 0, true), "2100-01-01T00:00:00Z");
+	/* The hand-written calendar agrees with gmtime_r over 1600..2400. */
+	{
+		uint64_t x = 88172645463325252ull;
+		int i, bad = 0;
+
+		for (i = 0; i < 200000 && bad < 5; i++) {
+			struct tm tm;
+			char ref[64];
+			time_t s;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			s = (time_t)((int64_t)(x % 25245000000ull) - 11644473600ll);
+			gmtime_r(&s, &tm);
+			snprintf(ref, sizeof(ref), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec);
+			if (strcmp(iso(s, 0, true), ref)) {
+				fprintf(stderr, "%lld: %s != %s\n", (long long)s,
+					iso(s, 0, true), ref);
+				bad++;
+			}
+		}
+		CHECK(bad == 0);
+	}
+	CHECK_STR(iso(951782400, 0, true), "2000-02-29T00:00:00Z");
+	CHECK_STR(iso(-11644473600ll, 0, true), "1601-01-01T00:00:00Z");
 	CHECK(lt_time_ns(&t) == 1000000005);
 	CHECK(lt_time_ns(&u) == INT64_MIN);
 

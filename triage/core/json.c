@@ -269,6 +269,14 @@ void lt_json_raw(struct lt_json *j, const char *text)
 	lt_buf_adds(j->out, text);
 }
 
+void lt_json_plain(struct lt_json *j, const char *s)
+{
+	sep(j);
+	lt_buf_addc(j->out, '"');
+	lt_buf_adds(j->out, s);
+	lt_buf_addc(j->out, '"');
+}
+
 bool lt_json_key_str(struct lt_json *j, const char *k, const char *s,
 		     size_t len)
 {
