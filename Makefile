@@ -36,7 +36,7 @@ ifeq ($(DEVELOPER),1)
 WARNINGS += -Werror
 endif
 
-PKGS := tsk libewf sqlite3 libcrypto
+PKGS := tsk libewf sqlite3 libcrypto libutf8proc uchardet libmagic yara
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -62,7 +62,11 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Data files compiled in (scanners/data/*.txt -> a C string each).
+DATA_TXT := $(wildcard scanners/data/*.txt)
+DATA_SRC := $(DATA_TXT:scanners/data/%.txt=$(BUILD)/gen/data-%.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(DATA_SRC:%.c=%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libleaktriage.a
@@ -76,6 +80,17 @@ leaktriage: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# scanners/data/NAME.txt becomes `const char lt_data_NAME[]` (NAME with
+# '-' as '_'), declared by the module that reads it.
+$(BUILD)/gen/data-%.c: scanners/data/%.txt
+	@mkdir -p $(dir $@)
+	$(Q){ printf 'const char lt_data_%s[] =\n' "$$(echo $* | tr - _)"; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  printf ';\n'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -106,7 +121,7 @@ fuzz:
 			-fsanitize=fuzzer,address,undefined -o $$t $$f \
 			build-fuzz/libleaktriage.a $(LIBS) || exit 1; \
 	done
-	@echo "run e.g.: build-fuzz/fuzz-walk -max_total_time=300 tests/fuzz/corpus/walk"
+	@echo "run e.g.: ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=1024 build-fuzz/fuzz-walk -rss_limit_mb=4096 -max_total_time=300 NEW_CORPUS_DIR tests/fuzz/corpus/walk"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
@@ -189,3 +204,4 @@ clean:
 .PHONY: all leaktriage deps unit check check-long check-asan demo bench \
 	format install clean samples fuzz
 .DELETE_ON_ERROR:
+.SECONDARY: $(DATA_SRC)
