@@ -13,6 +13,8 @@
 #ifndef LT_BUILTIN_H
 #define LT_BUILTIN_H
 
+int cmd_acquire(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 
 #endif

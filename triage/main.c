@@ -19,6 +19,8 @@ struct lt_cmd {
 };
 
 static const struct lt_cmd commands[] = {
+	{ "acquire", cmd_acquire, "image a device or file to E01 or raw" },
+	{ "verify", cmd_verify, "re-read an image, check its stored hashes" },
 	{ "walk", cmd_walk, "list every file of an image or directory tree" },
 };
 
