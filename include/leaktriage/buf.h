@@ -37,7 +37,17 @@ char *lt_buf_detach(struct lt_buf *b, size_t *len);
 /* Make room for `extra` more bytes; returns LT_OK or the sticky error. */
 int lt_buf_grow(struct lt_buf *b, size_t extra);
 void lt_buf_add(struct lt_buf *b, const void *data, size_t len);
-void lt_buf_addc(struct lt_buf *b, char c);
+void lt_buf_addc_slow(struct lt_buf *b, char c);
+/* One byte; inline because JSON output calls it per punctuation mark. */
+static inline void lt_buf_addc(struct lt_buf *b, char c)
+{
+	if (b->len + 1 < b->alloc && b->len < b->cap && !b->status) {
+		b->buf[b->len++] = c;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	lt_buf_addc_slow(b, c);
+}
 void lt_buf_adds(struct lt_buf *b, const char *s);
 __attribute__((format(printf, 2, 3))) void
 lt_buf_addf(struct lt_buf *b, const char *fmt, ...);

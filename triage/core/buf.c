@@ -83,13 +83,8 @@ void lt_buf_add(struct lt_buf *b, const void *data, size_t len)
 	b->buf[b->len] = '\0';
 }
 
-void lt_buf_addc(struct lt_buf *b, char c)
+void lt_buf_addc_slow(struct lt_buf *b, char c)
 {
-	if (b->len + 1 < b->alloc && b->len < b->cap && !b->status) {
-		b->buf[b->len++] = c;
-		b->buf[b->len] = '\0';
-		return;
-	}
 	lt_buf_add(b, &c, 1);
 }
 

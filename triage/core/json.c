@@ -163,6 +163,11 @@ bool lt_utf8_sanitize(struct lt_buf *out, const char *s, size_t len)
 	return ok;
 }
 
+/* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
 static bool add_escaped(struct lt_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -174,7 +179,7 @@ static bool add_escaped(struct lt_buf *b, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = p[i];
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (plain[c]) {
 			i++;
 			continue;
 		}

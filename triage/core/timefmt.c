@@ -53,7 +53,19 @@ void lt_time_iso(char *out, const struct lt_time *t)
 		secs += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &mo, &d);
+	{
+		/* Entries of one file system share dates: keep the last. */
+		static _Thread_local int64_t last_days = INT64_MIN, ly;
+		static _Thread_local unsigned lmo, ld;
+
+		if (days != last_days) {
+			civil_from_days(days, &ly, &lmo, &ld);
+			last_days = days;
+		}
+		y = ly;
+		mo = lmo;
+		d = ld;
+	}
 	if (y < 0 || y > 9999)
 		return;
 	sod = (unsigned)secs;

@@ -60,6 +60,31 @@ static const char *fs_name(TSK_FS_TYPE_ENUM t)
 	}
 }
 
+/* "N" or "N-T-I" as fls prints it; snprintf was a hot spot here. */
+static void fmt_inode(char *out, uint64_t inum, const TSK_FS_ATTR *a)
+{
+	char tmp[24];
+	size_t i, o = 0;
+	uint64_t parts[3] = { inum, a ? (uint64_t)a->type : 0,
+			      a ? (uint64_t)a->id : 0 };
+	int p, np = a ? 3 : 1;
+
+	for (p = 0; p < np; p++) {
+		uint64_t v = parts[p];
+
+		i = sizeof(tmp);
+		do {
+			tmp[--i] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		if (p)
+			out[o++] = '-';
+		memcpy(out + o, tmp + i, sizeof(tmp) - i);
+		o += sizeof(tmp) - i;
+	}
+	out[o] = '\0';
+}
+
 static void problem(struct walk *w, const char *kind, const char *detail)
 {
 	struct lt_problem p = { w->partition, w->offset, kind, detail };
@@ -175,13 +200,7 @@ static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 		problem(w, "dir", "path too long, entry skipped");
 		return 0;
 	}
-	if (attr)
-		snprintf(w->inode, sizeof(w->inode),
-			 "%" PRIuINUM "-%" PRIu32 "-%" PRIu16,
-			 f->name->meta_addr, (uint32_t)attr->type, attr->id);
-	else
-		snprintf(w->inode, sizeof(w->inode), "%" PRIuINUM,
-			 f->name->meta_addr);
+	fmt_inode(w->inode, f->name->meta_addr, attr);
 
 	e.partition = w->partition;
 	e.offset = w->offset;
@@ -195,10 +214,7 @@ static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 	e.realloc = e.deleted && m && (m->flags & TSK_FS_META_FLAG_ALLOC);
 	e.ctx = &rc;
 	if (w->pending_fn) {
-		snprintf(w->fn_inode, sizeof(w->fn_inode),
-			 "%" PRIuINUM "-%" PRIu32 "-%" PRIu16,
-			 f->name->meta_addr, (uint32_t)w->pending_fn->type,
-			 w->pending_fn->id);
+		fmt_inode(w->fn_inode, f->name->meta_addr, w->pending_fn);
 		e.fn_inode = w->fn_inode;
 		e.fn_size = (uint64_t)w->pending_fn->size;
 		w->pending_fn = NULL;
