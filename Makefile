@@ -134,7 +134,7 @@ DEB_PKGS := gcc make pkg-config libtsk-dev sleuthkit libewf-dev ewf-tools \
             libarchive-dev libxml2-dev libfreexl-dev libuchardet-dev \
             libutf8proc-dev libssl-dev libbde-dev libbde-utils \
             xz-utils mtools dosfstools ntfs-3g e2fsprogs gdisk fdisk \
-            jq hyperfine time python3 bsdextrautils faketime openssl
+            jq hyperfine time python3 bsdextrautils faketime openssl yara
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -163,7 +163,14 @@ build/samples/%: samples/images/%
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-samples: $(SAMPLE_IMG) $(SAMPLE_CPD)
+PII_XZ  := $(wildcard samples/pii/images/*.xz)
+PII_IMG := $(PII_XZ:samples/pii/images/%.xz=build/samples/pii/%)
+
+build/samples/pii/%: samples/pii/images/%.xz
+	@mkdir -p $(dir $@)
+	$(Q)xz -dc $< > $@.tmp && mv $@.tmp $@
+
+samples: $(SAMPLE_IMG) $(SAMPLE_CPD) $(PII_IMG)
 
 # --- tests ------------------------------------------------------------------
 unit: $(UNIT_BIN) $(FUZZ_REPLAY)

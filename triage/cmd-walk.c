@@ -47,8 +47,7 @@ struct walk_state {
 	FILE *out;
 	struct lt_buf line;
 	struct lt_buf tmp;
-	int db_error;
-	struct lt_err dberr;
+	int write_error;
 	uint64_t volumes_locked;
 };
 
@@ -228,10 +227,7 @@ static int on_entry(const struct lt_entry *e, void *udata)
 		print_human(ws, e);
 	if (ws->out && ws->line.len &&
 	    fwrite(ws->line.buf, 1, ws->line.len, ws->out) != ws->line.len)
-		return LT_E_IO;
-	if (ws->cs && !ws->db_error &&
-	    lt_casedb_add_entry(ws->cs->db, ws->evid, e, &ws->dberr))
-		return ws->db_error = ws->dberr.code;
+		return ws->write_error = LT_E_IO;
 	return 0;
 }
 
@@ -256,9 +252,6 @@ static void on_volume(const struct lt_volume *v, void *udata)
 		    strcmp(v->fs, "dir"))
 			fprintf(ws->out, "# %s: %s\n", where, v->fs);
 	}
-	if (ws->cs && !ws->db_error &&
-	    lt_casedb_add_volume(ws->cs->db, ws->evid, v, &ws->dberr))
-		ws->db_error = ws->dberr.code;
 }
 
 static void on_problem(const struct lt_problem *p, void *udata)
@@ -270,9 +263,6 @@ static void on_problem(const struct lt_problem *p, void *udata)
 	else
 		lt_warn("'%s': partition %d at offset %" PRIu64 ": %s",
 			ws->evname, p->partition, p->offset, p->detail);
-	if (ws->cs && !ws->db_error &&
-	    lt_casedb_add_problem(ws->cs->db, ws->evid, "walk", p, &ws->dberr))
-		ws->db_error = ws->dberr.code;
 }
 
 static void on_progress(const struct lt_progress *p, void *udata)
@@ -438,44 +428,20 @@ int cmd_walk(int argc, char **argv)
 			status = LT_MAX(status, LT_EXIT_INPUT);
 			goto next;
 		}
-		if (ws.cs) {
-			if (record_evidence(&ws, src, tz, hash, &ws.evid) ||
-			    lt_casedb_walk_begin(cs.db, ws.evid, &err)) {
-				if (err.code)
-					lt_error("%s", err.msg);
-				status = LT_EXIT_INTERNAL;
-				goto next;
-			}
-		}
-		rc = lt_walk(src, &wo, &cb, &st, &err);
-		lt_progress_done();
-		if (ws.db_error) {
-			lt_error("%s", ws.dberr.msg);
-			lt_casedb_walk_end(cs.db, false, &err);
+		if (ws.cs && record_evidence(&ws, src, tz, hash, &ws.evid)) {
 			status = LT_EXIT_INTERNAL;
 			goto next;
 		}
-		if (rc == LT_E_IO && ferror(stdout)) {
+		if (ws.cs)
+			rc = lt_casedb_record_walk(cs.db, ws.evid, src, &wo, &cb,
+						   &st, &err);
+		else
+			rc = lt_walk(src, &wo, &cb, &st, &err);
+		lt_progress_done();
+		if (ws.write_error) {
 			lt_error("cannot write output: %s", strerror(errno));
 			status = LT_EXIT_INTERNAL;
-			if (ws.cs)
-				lt_casedb_walk_end(cs.db, false, &err);
 			goto next;
-		}
-		if (ws.cs) {
-			if (rc) {
-				struct lt_problem p = { LT_PARTITION_NONE, 0,
-							"source", err.msg };
-				struct lt_err e2 = LT_ERR_INIT;
-
-				lt_casedb_add_problem(cs.db, ws.evid, "walk",
-						      &p, &e2);
-			}
-			if (lt_casedb_walk_end(cs.db, true, &err)) {
-				lt_error("%s", err.msg);
-				status = LT_EXIT_INTERNAL;
-				goto next;
-			}
 		}
 		if (rc) {
 			lt_error("'%s': %s", argv[i], err.msg);

@@ -22,6 +22,8 @@ static const struct lt_cmd commands[] = {
 	{ "acquire", cmd_acquire, "image a device or file to E01 or raw" },
 	{ "verify", cmd_verify, "re-read an image, check its stored hashes" },
 	{ "walk", cmd_walk, "list every file of an image or directory tree" },
+	{ "scan", cmd_scan, "find and classify the personal data in sources" },
+	{ "report", cmd_report, "print the breach tables of a case" },
 };
 
 static void usage(FILE *f)

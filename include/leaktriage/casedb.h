@@ -19,7 +19,7 @@
 #include "leaktriage/err.h"
 #include "leaktriage/walk.h"
 
-#define LT_CASEDB_SCHEMA_VERSION 1
+#define LT_CASEDB_SCHEMA_VERSION 2
 
 struct lt_casedb;
 
@@ -82,6 +82,25 @@ int lt_casedb_add_problem(struct lt_casedb *db, int64_t evidence_id,
 			  struct lt_err *err);
 int lt_casedb_walk_end(struct lt_casedb *db, bool commit,
 		       struct lt_err *err);
+
+/*
+ * Walk src and record the listing (volumes, entries, problems) of evidence
+ * evidence_id in one transaction, replacing an earlier listing and the
+ * scan results that depended on it; marks the evidence as walked for
+ * scan.  user (may be NULL) sees every callback first (to print).
+ */
+int lt_casedb_record_walk(struct lt_casedb *db, int64_t evidence_id,
+			  struct lt_source *src,
+			  const struct lt_walk_opts *opts,
+			  const struct lt_walk_cb *user,
+			  struct lt_walk_stats *stats, struct lt_err *err);
+
+/* Whether evidence_id was walked for scanning (scan_state.walked). */
+int lt_casedb_walked(struct lt_casedb *db, int64_t evidence_id, bool *walked,
+		     struct lt_err *err);
+/* Mark the scan of evidence_id complete (now) or not (NULL). */
+int lt_casedb_scan_completed(struct lt_casedb *db, int64_t evidence_id,
+			     bool completed, struct lt_err *err);
 
 /* The sqlite3 * behind the handle, for modules inside the library. */
 void *lt_casedb_sqlite(struct lt_casedb *db);

@@ -47,6 +47,11 @@ enum lt_elem {
 
 /* The DESIGN.md element names: "name", "kana", ... "amount". */
 const char *lt_elem_name(enum lt_elem e);
+/* (lt_elem_name also names the part roles: "family_name", "given_name",
+ * "family_kana", "given_kana", "insured_symbol", "insured_no", "none";
+ * NULL for a value that is not in the enum.  Static strings.) */
+/* The inverse of lt_elem_name (exact, case-sensitive); -1 if unknown. */
+int lt_elem_from_name(const char *name, size_t len);
 
 /* A calendar date. */
 struct lt_date {
@@ -65,6 +70,19 @@ struct lt_date {
  * the column is positively NOT a birthdate/identifier.
  */
 int lt_header_role(const char *s, size_t len, int *strength);
+/*
+ * Details of lt_header_role (scanners/classify/headers.c): strength may be
+ * NULL; no match is LT_ROLE_NONE with strength 0.  Besides spaces and
+ * brackets, the header loses ASCII punctuation (so "E-mail" is "EMAIL",
+ * "No." is "NO"), 中黒, ※ and colons; trailing digits are ignored for the
+ * exact match ("住所2" is "住所").  Without an exact match, the strong
+ * (strength 2) terms of two or more characters contained in the header
+ * are tried; the one ending last, then the longest, gives its role with
+ * strength 1 ("患者氏名" is a weak name, "顧客受注日" weakly none).  An
+ * ASCII term matches inside a header only as whole words ("HOTEL" holds
+ * no "TEL"; "PatientName" holds "NAME").  Cells over 128 bytes are not
+ * headers.  The dictionary is parsed once (pthread_once); thread-safe.
+ */
 
 /* Value recognisers.  Each returns true when the cell is a plausible value
  * of that kind.  Blank cells are never values. */
@@ -111,6 +129,31 @@ bool lt_val_amount(const char *s, size_t len);   /* ¥1,234 / 1234円 / 1,234 */
 /* Check digits, exposed for tests and generators. */
 int lt_my_number_check_digit(const char *digits11);   /* -1 if not digits */
 int lt_insurer_check_digit(const char *digits7);      /* 8-digit form */
+int lt_insurer_check_digit5(const char *digits5);     /* 6-digit 国保 form */
+
+/*
+ * Notes on the recognisers above (scanners/classify/values*.c, dates.c):
+ * - lt_val_insured_combined appends the parts to symbol and number (either
+ *   may be NULL) only when it returns true: the symbol as written after
+ *   folding (full-width to ASCII), the number as ASCII digits.  With '-' or
+ *   ' ' between two digit groups, the postal-code shape 3+4 and the pension
+ *   shape 4+6 are not taken for a combined insured number.
+ * - lt_val_date never reads Excel serials (a number column is not a date
+ *   column); lt_val_birthdate does with LT_CELL_NUMBER and allow_serial.
+ * - "Today" is the date in UTC+14, so no time zone rejects a real date.
+ */
+
+/*
+ * Fold a cell for the recognisers, without allocating: full-width ASCII
+ * (U+FF01..U+FF5E) becomes ASCII, U+3000 and NBSP a space, dash and minus
+ * variants (U+2010..U+2015, U+2212, U+FE63) '-', a long-vowel mark (ー,
+ * ｰ) right after a digit '-', the yen signs (U+00A5, U+FFE5) '\' (what a
+ * CP932 yen byte decodes to); everything else is copied.  Leading and
+ * trailing spaces, tabs and line ends are dropped.  Writes at most cap
+ * bytes to out (no NUL) and returns the length, or SIZE_MAX when the
+ * result would not fit.
+ */
+size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap);
 
 /*
  * Normalisation for person keys: NFKC (utf8proc), every space (ASCII,
@@ -118,6 +161,8 @@ int lt_insurer_check_digit(const char *digits7);      /* 8-digit form */
  * lt_norm_digits keeps only the digits (after NFKC).
  * lt_norm_address also rewrites N丁目M番地K号 / N丁目M番K号 / N-M-K to
  * "N-M-K" (documented in README).
+ * s may be NULL when len is 0.  Allocation failure (utf8proc) sets out's
+ * sticky status.  Details of lt_norm_address in scanners/classify/norm.c.
  */
 void lt_norm_text(const char *s, size_t len, struct lt_buf *out);
 void lt_norm_digits(const char *s, size_t len, struct lt_buf *out);

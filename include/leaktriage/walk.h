@@ -137,4 +137,30 @@ int lt_walk(struct lt_source *src, const struct lt_walk_opts *opts,
 int lt_entry_read(const struct lt_entry *e, uint64_t off, void *buf,
 		  size_t len, size_t *got, struct lt_err *err);
 
+/*
+ * Reading a file again later, by reference, from a handle of one's own:
+ * scan workers each open a reader on the same source path (TSK takes one
+ * lock per image read, so sharing one handle would serialise them).
+ * A reference is what walk recorded: the file system's byte offset and the
+ * inode string ("71-128-2" names an NTFS attribute; "37" the default
+ * stream), or for a directory source the path below the directory.
+ */
+struct lt_reader;
+
+/* Open a reader on src_path (image or directory).  Close with
+ * lt_reader_close().  Not thread-safe: one reader per thread. */
+int lt_reader_open(const char *src_path, struct lt_reader **out,
+		   struct lt_err *err);
+void lt_reader_close(struct lt_reader *r);
+
+/* Position the reader on a file; its size in *size.  LT_E_CORRUPT or
+ * LT_E_NOTFOUND when the metadata cannot be opened. */
+int lt_reader_select(struct lt_reader *r, uint64_t fs_offset,
+		     const char *inode, const char *dir_path, uint64_t *size,
+		     struct lt_err *err);
+/* Read the selected file at off; *got 0 at the end.  Same semantics as
+ * lt_entry_read() (NTFS streams past their initialized size read as 0). */
+int lt_reader_read(struct lt_reader *r, uint64_t off, void *buf, size_t len,
+		   size_t *got, struct lt_err *err);
+
 #endif

@@ -59,6 +59,37 @@ static const char *const migrations[] = {
 	" command_line TEXT NOT NULL, version TEXT NOT NULL,"
 	" user TEXT, host TEXT, started TEXT NOT NULL, ended TEXT,"
 	" exit_status INTEGER);",
+	/* 2: scan results: files (also archive members), records, YARA */
+	"CREATE TABLE scan_state("
+	" evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),"
+	" walked INTEGER NOT NULL DEFAULT 0, completed TEXT);"
+	"CREATE TABLE file("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" entry_id INTEGER REFERENCES entry(id),"
+	" parent_id INTEGER REFERENCES file(id),"
+	" path TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
+	" size INTEGER,"
+	" status TEXT NOT NULL CHECK(status IN ('scanning','ok','no_tables',"
+	"  'not_examined','protected','error','skipped')),"
+	" md5 TEXT, sha256 TEXT, mime TEXT, kind TEXT, extractor TEXT,"
+	" protection TEXT, strong INTEGER, detail TEXT, encoding TEXT,"
+	" layout TEXT, tables INTEGER, rows INTEGER,"
+	" records INTEGER NOT NULL DEFAULT 0,"
+	" columns INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX file_entry ON file(entry_id)"
+	" WHERE parent_id IS NULL;"
+	"CREATE INDEX file_evidence ON file(evidence_id, status);"
+	"CREATE TABLE record("
+	" id INTEGER PRIMARY KEY,"
+	" file_id INTEGER NOT NULL REFERENCES file(id),"
+	" sheet TEXT, row INTEGER NOT NULL, elems INTEGER NOT NULL,"
+	" k_insured BLOB, k_pension BLOB, k_my_number BLOB,"
+	" k_name_birth BLOB, k_name_addr BLOB);"
+	"CREATE INDEX record_file ON record(file_id);"
+	"CREATE TABLE yara_hit("
+	" file_id INTEGER NOT NULL REFERENCES file(id),"
+	" rule TEXT NOT NULL, namespace TEXT);",
 };
 
 struct lt_casedb {
@@ -438,9 +469,19 @@ static int prepare(struct lt_casedb *c, sqlite3_stmt **st, const char *sql,
 int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 			 struct lt_err *err)
 {
-	char sql[256];
+	char sql[512];
 
 	LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
+	/* A new listing makes earlier scan results of this evidence stale. */
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
+		 " WHERE evidence_id=%" PRId64 ");"
+		 "DELETE FROM record WHERE file_id IN (SELECT id FROM file"
+		 " WHERE evidence_id=%" PRId64 ");"
+		 "DELETE FROM file WHERE evidence_id=%" PRId64 ";"
+		 "DELETE FROM scan_state WHERE evidence_id=%" PRId64 ";",
+		 evidence_id, evidence_id, evidence_id, evidence_id);
+	LT_TRY(exec(c, sql, err));
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM entry WHERE evidence_id=%" PRId64 ";"
 		 "DELETE FROM volume WHERE evidence_id=%" PRId64 ";"

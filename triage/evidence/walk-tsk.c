@@ -129,6 +129,10 @@ int lt_read_tsk(struct tsk_read_ctx *rc, uint64_t off, void *buf,
 	char msg[LT_ERR_MSG_MAX];
 
 	*got = 0;
+	/* TSK calls a read at the end an error; for us it is the end. */
+	if (rc->attr ? (TSK_OFF_T)off >= rc->attr->size :
+	    (!rc->file->meta || (TSK_OFF_T)off >= rc->file->meta->size))
+		return LT_OK;
 	if (rc->attr)
 		n = tsk_fs_file_read_type(rc->file, rc->attr->type,
 					  rc->attr->id, (TSK_OFF_T)off, buf,

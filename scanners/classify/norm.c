@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Normalisation of person-key parts (DESIGN.md "Persons"): NFKC with
+ * utf8proc, spaces removed, ASCII upper-cased; digits only; addresses.
+ *
+ * Text that is pure ASCII skips utf8proc (NFKC leaves it alone).  Invalid
+ * UTF-8 is first replaced by U+FFFD per bad sequence (lt_utf8_sanitize),
+ * because utf8proc refuses it whole.  Removed as spaces: ASCII white
+ * space, everything NFKC turns into U+0020 (U+3000, NBSP ...), and the
+ * zero-width U+200B..U+200D, U+2060, U+FEFF.
+ *
+ * Addresses (lt_norm_address), after lt_norm_text:
+ * 1. A leading postal code goes: "〒" and the digits and hyphens after it,
+ *    or a leading "nnn-nnnn".
+ * 2. ヶ becomes ケ (霞ヶ関 / 霞ケ関).
+ * 3. Kanji numerals right before 丁目, 番地, 番 (not 番町) or 号 become
+ *    digits: 〇一二三四五六七八九 written positionally ("二〇" 20) or with
+ *    one 十 ("十" 10, "十五" 15, "二十三" 23).  Place names keep theirs
+ *    (三田, 八丁堀, 一番町).
+ * 4. After a digit, 丁目, 番地 (and an の after it), 番 (not 番町) become
+ *    '-' when a digit follows and disappear otherwise; 号 disappears (not
+ *    in 号室, 号棟, 号館); の and every hyphen or long-vowel mark between
+ *    two digits become '-'.
+ * So 1丁目2番地3号, 一丁目二番三号, 1丁目2-3, 1-2-3 and １－２－３ are all
+ * "1-2-3", and "1丁目2番ABCビル" is "1-2ABCビル" like "1-2 ABCビル".
+ */
+#include "triage/core/compat.h"
+#include "leaktriage/classify.h"
+#include "leaktriage/err.h"
+#include "leaktriage/json.h"
+
+#include <utf8proc.h>
+
+static void set_status(struct lt_buf *out, int code)
+{
+	if (out->status == LT_OK)
+		out->status = code;
+}
+
+/*
+ * Append NFKC(s) to out with spaces removed and ASCII upper-cased; calls
+ * keep(byte) style filtering through digits_only.
+ */
+static void norm(const char *s, size_t len, struct lt_buf *out,
+		 bool digits_only)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t r;
+	struct lt_buf tmp;
+	size_t i;
+	bool ascii = true;
+
+	if (!s || !len)
+		return;
+	for (i = 0; i < len; i++)
+		if (u[i] >= 0x80) {
+			ascii = false;
+			break;
+		}
+	if (!ascii) {
+		const utf8proc_option_t opt = UTF8PROC_COMPOSE |
+					      UTF8PROC_COMPAT |
+					      UTF8PROC_STABLE;
+
+		if ((uint64_t)len > (uint64_t)(SSIZE_MAX / 8)) {
+			set_status(out, LT_E_LIMIT);
+			return;
+		}
+		r = utf8proc_map(u, (utf8proc_ssize_t)len, &dst, opt);
+		if (r == UTF8PROC_ERROR_INVALIDUTF8) {
+			lt_buf_init(&tmp, out->cap);
+			lt_utf8_sanitize(&tmp, s, len);
+			if (lt_buf_status(&tmp)) {
+				set_status(out, lt_buf_status(&tmp));
+				lt_buf_release(&tmp);
+				return;
+			}
+			r = utf8proc_map((const utf8proc_uint8_t *)tmp.buf,
+					 (utf8proc_ssize_t)tmp.len, &dst, opt);
+			lt_buf_release(&tmp);
+		}
+		if (r < 0) {
+			free(dst);
+			set_status(out, r == UTF8PROC_ERROR_NOMEM ? LT_E_NOMEM
+								  : LT_E_LIMIT);
+			return;
+		}
+		u = dst;
+		len = (size_t)r;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		if (digits_only) {
+			if (c >= '0' && c <= '9')
+				lt_buf_addc(out, (char)c);
+			continue;
+		}
+		if (c == ' ' || (c >= '\t' && c <= '\r'))
+			continue;
+		if (c == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
+		    u[i + 2] >= 0x8B && u[i + 2] <= 0x8D) {
+			i += 2; /* U+200B..U+200D */
+			continue;
+		}
+		if (c == 0xE2 && i + 2 < len && u[i + 1] == 0x81 &&
+		    u[i + 2] == 0xA0) {
+			i += 2; /* U+2060 */
+			continue;
+		}
+		if (c == 0xEF && i + 2 < len && u[i + 1] == 0xBB &&
+		    u[i + 2] == 0xBF) {
+			i += 2; /* U+FEFF */
+			continue;
+		}
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 32);
+		lt_buf_addc(out, (char)c);
+	}
+	free(dst);
+}
+
+void lt_norm_text(const char *s, size_t len, struct lt_buf *out)
+{
+	norm(s, len, out, false);
+}
+
+void lt_norm_digits(const char *s, size_t len, struct lt_buf *out)
+{
+	norm(s, len, out, true);
+}
+
+/* --- addresses ---------------------------------------------------------- */
+
+static bool at(const char *s, size_t len, size_t i, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return i + k <= len && !memcmp(s + i, lit, k);
+}
+
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Byte length of the UTF-8 sequence starting with c (1 for stray bytes). */
+static size_t u8_len(unsigned char c)
+{
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* 0..9 for 〇一二三四五六七八九, 10 for 十, -1 otherwise. */
+static int kanji_digit(const char *s, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	uint32_t c;
+
+	if (i + 3 > len || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 ||
+	    (u[2] & 0xC0) != 0x80)
+		return -1;
+	c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+	    (u[2] & 0x3F);
+	switch (c) {
+	case 0x3007: return 0; /* 〇 */
+	case 0x4E00: return 1; /* 一 */
+	case 0x4E8C: return 2; /* 二 */
+	case 0x4E09: return 3; /* 三 */
+	case 0x56DB: return 4; /* 四 */
+	case 0x4E94: return 5; /* 五 */
+	case 0x516D: return 6; /* 六 */
+	case 0x4E03: return 7; /* 七 */
+	case 0x516B: return 8; /* 八 */
+	case 0x4E5D: return 9; /* 九 */
+	case 0x5341: return 10; /* 十 */
+	}
+	return -1;
+}
+
+/* Block markers a numeral may stand before: 丁目 番地 番(not 番町) 号. */
+static bool numeral_marker(const char *s, size_t len, size_t i)
+{
+	if (at(s, len, i, "丁目") || at(s, len, i, "番地") ||
+	    at(s, len, i, "号"))
+		return true;
+	return at(s, len, i, "番") && !at(s, len, i + 3, "町");
+}
+
+/* Value of the numeral run s[i..j) (3-byte characters), or -1. */
+static long numeral_value(const char *s, size_t len, size_t i, size_t j)
+{
+	long v = 0, tens = -1;
+	int d;
+
+	for (; i < j; i += 3) {
+		d = kanji_digit(s, len, i);
+		if (d == 10) {
+			if (tens >= 0)
+				return -1;
+			tens = v ? v : 1;
+			if (tens > 9)
+				return -1;
+			v = 0;
+		} else {
+			v = v * 10 + d;
+			if (v > 99999)
+				return -1;
+		}
+	}
+	if (tens >= 0)
+		return v > 9 ? -1 : tens * 10 + v;
+	return v;
+}
+
+static bool is_hyphen(const char *s, size_t len, size_t i, size_t *k)
+{
+	static const char *const h[] = { "ー", "‐", "‑", "‒", "–", "—", "―",
+					  "−" };
+	size_t n;
+
+	if (s[i] == '-') {
+		*k = 1;
+		return true;
+	}
+	for (n = 0; n < LT_ARRAY_SIZE(h); n++)
+		if (at(s, len, i, h[n])) {
+			*k = strlen(h[n]);
+			return true;
+		}
+	return false;
+}
+
+void lt_norm_address(const char *s, size_t len, struct lt_buf *out)
+{
+	struct lt_buf t, a;
+	const char *p;
+	size_t n, i, k;
+
+	lt_buf_init(&t, out->cap);
+	lt_buf_init(&a, out->cap);
+	norm(s, len, &t, false);
+	if (lt_buf_status(&t)) {
+		set_status(out, lt_buf_status(&t));
+		goto out;
+	}
+	p = lt_buf_str(&t);
+	n = t.len;
+	i = 0;
+	/* 1: the postal code in front */
+	if (at(p, n, 0, "〒")) {
+		i = 3;
+		while (i < n && (is_digit(p[i]) || is_hyphen(p, n, i, &k)))
+			i += is_digit(p[i]) ? 1 : k;
+	} else if (n > 8 && is_digit(p[0]) && is_digit(p[1]) &&
+		   is_digit(p[2]) && p[3] == '-' && is_digit(p[4]) &&
+		   is_digit(p[5]) && is_digit(p[6]) && is_digit(p[7]) &&
+		   !is_digit(p[8])) {
+		i = 8;
+	}
+	/* 2, 3: ヶ, kanji numerals before block markers */
+	while (i < n) {
+		if (at(p, n, i, "ヶ")) {
+			lt_buf_adds(&a, "ケ");
+			i += 3;
+			continue;
+		}
+		if (kanji_digit(p, n, i) >= 0) {
+			size_t j = i;
+			long v;
+
+			while (j < n && kanji_digit(p, n, j) >= 0)
+				j += 3;
+			if (numeral_marker(p, n, j) &&
+			    (v = numeral_value(p, n, i, j)) >= 0) {
+				lt_buf_addf(&a, "%ld", v);
+			} else {
+				lt_buf_add(&a, p + i, j - i);
+			}
+			i = j;
+			continue;
+		}
+		k = u8_len((unsigned char)p[i]);
+		if (i + k > n)
+			k = n - i;
+		lt_buf_add(&a, p + i, k);
+		i += k;
+	}
+	if (lt_buf_status(&a)) {
+		set_status(out, lt_buf_status(&a));
+		goto out;
+	}
+	/* 4: block markers and hyphens after digits */
+	p = lt_buf_str(&a);
+	n = a.len;
+	i = 0;
+	while (i < n) {
+		bool after_digit = i > 0 && is_digit(p[i - 1]);
+
+		if (after_digit) {
+			size_t m = 0;
+
+			if (at(p, n, i, "丁目"))
+				m = 6;
+			else if (at(p, n, i, "番地"))
+				m = at(p, n, i + 6, "の") ? 9 : 6;
+			else if (at(p, n, i, "番") && !at(p, n, i + 3, "町"))
+				m = 3;
+			if (m) {
+				if (i + m < n && is_digit(p[i + m]))
+					lt_buf_addc(out, '-');
+				i += m;
+				continue;
+			}
+			if (at(p, n, i, "号") && !at(p, n, i + 3, "室") &&
+			    !at(p, n, i + 3, "棟") && !at(p, n, i + 3, "館")) {
+				i += 3;
+				continue;
+			}
+			if ((at(p, n, i, "の") && i + 3 < n &&
+			     is_digit(p[i + 3]))) {
+				lt_buf_addc(out, '-');
+				i += 3;
+				continue;
+			}
+			if (is_hyphen(p, n, i, &k) && i + k < n &&
+			    is_digit(p[i + k])) {
+				lt_buf_addc(out, '-');
+				i += k;
+				continue;
+			}
+		}
+		k = u8_len((unsigned char)p[i]);
+		if (i + k > n)
+			k = n - i;
+		lt_buf_add(out, p + i, k);
+		i += k;
+	}
+out:
+	lt_buf_release(&t);
+	lt_buf_release(&a);
+}
