@@ -343,13 +343,19 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 	}
 	kind = lt_typer_detect(w->typer, (const uint8_t *)w->buf, head_len,
 			       size, end->mime, sizeof(end->mime));
-	snprintf(end->kind_name, sizeof(end->kind_name), "%s",
-		 lt_kind_name(kind));
 	memset(&in, 0, sizeof(in));
 	in.path = j->path;
 	in.size = size;
 	in.read = in_read;
 	in.src = w;
+	/* A compound file whose directory lies past the head (big .xls):
+	 * follow it to tell xls, doc, encrypted OOXML apart. */
+	if (!strcmp(end->mime, LT_MIME_CFB_UNDECIDED) &&
+	    lt_typer_detect_input(w->typer, &in, &kind, end->mime,
+				  sizeof(end->mime), &err))
+		lt_err_clear(&err); /* keep the head's answer */
+	snprintf(end->kind_name, sizeof(end->kind_name), "%s",
+		 lt_kind_name(kind));
 	if (kind == LT_KIND_TEXT) {
 		memset(&info, 0, sizeof(info));
 		lt_classifier_reset(w->cls);
@@ -376,6 +382,13 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 		snprintf(end->encoding, sizeof(end->encoding), "%s",
 			 info.encoding);
 		snprintf(end->layout, sizeof(end->layout), "%s", info.layout);
+		/* The report's type: csv (also ; and | separated), tsv, text
+		 * (fixed-width and plain lines). */
+		snprintf(end->extractor, sizeof(end->extractor), "%s",
+			 !strcmp(info.layout, "tsv") ? "tsv" :
+			 (!strcmp(info.layout, "csv") ||
+			  !strcmp(info.layout, "semicolon") ||
+			  !strcmp(info.layout, "pipe")) ? "csv" : "text");
 		if (!end->detail[0] && info.warning[0])
 			snprintf(end->detail, sizeof(end->detail), "%s",
 				 info.warning);
