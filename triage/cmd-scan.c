@@ -98,66 +98,6 @@ static void on_progress(const struct lt_scan_progress *p, void *udata)
 		    (double)p->bytes_total : 100.0, p->records);
 }
 
-static int put_evidence(struct lt_casedb *db, struct lt_source *src,
-			const char *name, const char *tz, bool hash_image,
-			int64_t *id)
-{
-	struct lt_err err = LT_ERR_INIT;
-	struct lt_evidence_info ev;
-	char md5[33] = "", sha1[41] = "", sha256[65] = "", *abs;
-	int rc;
-
-	memset(&ev, 0, sizeof(ev));
-	if (lt_source_stored_hashes(src, md5, sha1, &err)) {
-		lt_warn("'%s': %s", name, err.msg);
-		lt_err_clear(&err);
-	}
-	if (md5[0])
-		ev.hash_source = "ewf";
-	if (hash_image && !lt_source_is_dir(src)) {
-		struct lt_hash h;
-
-		if (lt_hash_init(&h, LT_HASH_MD5 | LT_HASH_SHA1 |
-				 LT_HASH_SHA256, &err) ||
-		    lt_source_hash(src, &h, NULL, NULL, &err) ||
-		    lt_hash_final(&h, &err)) {
-			lt_hash_release(&h);
-			lt_warn("'%s': image not hashed: %s", name, err.msg);
-			lt_err_clear(&err);
-		} else {
-			char c[33];
-
-			lt_hex(c, h.md5, 16);
-			if (md5[0] && strcmp(c, md5))
-				lt_warn("'%s': the media MD5 %s differs from "
-					"the MD5 stored in the image %s", name,
-					c, md5);
-			if (!md5[0]) {
-				memcpy(md5, c, sizeof(md5));
-				lt_hex(sha1, h.sha1, 20);
-				ev.hash_source = "computed";
-			}
-			lt_hex(sha256, h.sha256, 32);
-		}
-	}
-	abs = realpath(lt_source_path(src), NULL);
-	ev.name = name;
-	ev.path = abs ? abs : lt_source_path(src);
-	ev.format = lt_source_format(src);
-	ev.size = lt_source_size(src);
-	ev.segments = lt_source_segments(src);
-	ev.tz = tz;
-	ev.md5 = md5;
-	ev.sha1 = sha1;
-	ev.sha256 = sha256;
-	*id = 0;
-	rc = lt_casedb_evidence_put(db, &ev, id, &err);
-	free(abs);
-	if (rc)
-		lt_error("%s", err.msg);
-	return rc;
-}
-
 int cmd_scan(int argc, char **argv)
 {
 	const char *case_path = NULL, *tz = "UTC", *name = NULL, *rules = NULL;
@@ -235,7 +175,8 @@ int cmd_scan(int argc, char **argv)
 			status = LT_MAX(status, LT_EXIT_INPUT);
 			continue;
 		}
-		if (put_evidence(cs.db, src, ss.evname, tz, hash_image, &evid) ||
+		if (lt_front_put_evidence(cs.db, src, ss.evname, tz, hash_image,
+					  &evid) ||
 		    lt_casedb_walked(cs.db, evid, &walked, &err)) {
 			if (err.code)
 				lt_error("%s", err.msg);

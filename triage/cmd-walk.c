@@ -279,79 +279,6 @@ static void on_progress(const struct lt_progress *p, void *udata)
 			    p->entries);
 }
 
-static void hash_progress(uint64_t done, uint64_t total, void *udata)
-{
-	lt_progress("hashing %s: %.0f%%", (const char *)udata,
-		    100.0 * (double)done / (double)total);
-}
-
-/* Evidence row: stored E01 hashes always, computed ones with --hash. */
-static int record_evidence(struct walk_state *ws, struct lt_source *src,
-			   const char *tz, bool hash, int64_t *id)
-{
-	struct lt_err err = LT_ERR_INIT;
-	struct lt_evidence_info ev;
-	char md5[33] = "", sha1[41] = "", sha256[65] = "";
-	char smd5[33], ssha1[41], *abs;
-	int rc;
-
-	memset(&ev, 0, sizeof(ev));
-	if (lt_source_stored_hashes(src, smd5, ssha1, &err)) {
-		lt_warn("'%s': %s", ws->evname, err.msg);
-		lt_err_clear(&err);
-	}
-	if (smd5[0] || ssha1[0]) {
-		memcpy(md5, smd5, sizeof(md5));
-		memcpy(sha1, ssha1, sizeof(sha1));
-		ev.hash_source = "ewf";
-	}
-	if (hash && !lt_source_is_dir(src)) {
-		struct lt_hash h;
-
-		if (lt_hash_init(&h, LT_HASH_MD5 | LT_HASH_SHA1 |
-				 LT_HASH_SHA256, &err) ||
-		    lt_source_hash(src, &h, hash_progress, (void *)ws->evname,
-				   &err) ||
-		    lt_hash_final(&h, &err)) {
-			lt_hash_release(&h);
-			lt_warn("'%s': image not hashed: %s", ws->evname,
-				err.msg);
-			lt_err_clear(&err);
-		} else {
-			char cmd5[33];
-
-			lt_hex(cmd5, h.md5, 16);
-			if (smd5[0] && strcmp(smd5, cmd5))
-				lt_warn("'%s': the media MD5 %s differs from "
-					"the MD5 stored in the image %s",
-					ws->evname, cmd5, smd5);
-			if (!smd5[0]) {
-				memcpy(md5, cmd5, sizeof(md5));
-				lt_hex(sha1, h.sha1, 20);
-				ev.hash_source = "computed";
-			}
-			lt_hex(sha256, h.sha256, 32);
-		}
-		lt_progress_done();
-	}
-	abs = realpath(lt_source_path(src), NULL);
-	ev.name = ws->evname;
-	ev.path = abs ? abs : lt_source_path(src);
-	ev.format = lt_source_format(src);
-	ev.size = lt_source_size(src);
-	ev.segments = lt_source_segments(src);
-	ev.tz = tz;
-	ev.md5 = md5;
-	ev.sha1 = sha1;
-	ev.sha256 = sha256;
-	*id = 0;
-	rc = lt_casedb_evidence_put(ws->cs->db, &ev, id, &err);
-	free(abs);
-	if (rc)
-		lt_error("%s", err.msg);
-	return rc;
-}
-
 int cmd_walk(int argc, char **argv)
 {
 	bool json = false, bodyfile = false, hash = false;
@@ -428,7 +355,8 @@ int cmd_walk(int argc, char **argv)
 			status = LT_MAX(status, LT_EXIT_INPUT);
 			goto next;
 		}
-		if (ws.cs && record_evidence(&ws, src, tz, hash, &ws.evid)) {
+		if (ws.cs && lt_front_put_evidence(cs.db, src, ws.evname, tz, hash,
+						  &ws.evid)) {
 			status = LT_EXIT_INTERNAL;
 			goto next;
 		}

@@ -52,6 +52,16 @@ int lt_case_open(struct lt_case *c, const char *path, bool create, int argc,
 		 char **argv);
 void lt_case_close(struct lt_case *c, int exit_status);
 
+/*
+ * Record (or update) the evidence item for src in the case DB: hashes
+ * from the image (E01), from acquire's log beside it, or computed when
+ * hash_image.  Prints warnings and errors; returns an lt_code.
+ */
+struct lt_source;
+int lt_front_put_evidence(struct lt_casedb *db, struct lt_source *src,
+			  const char *name, const char *tz, bool hash_image,
+			  int64_t *id);
+
 /* Full command line for audit records, set by main(). */
 extern int lt_main_argc;
 extern char **lt_main_argv;

@@ -186,6 +186,15 @@ void lt_acquire_close(struct lt_acquisition *acq);
 bool lt_acquire_log_name(const char *image, enum lt_image_format f,
 			 char *out, size_t len);
 
+/*
+ * The hashes an acquisition log beside `image` records (found by
+ * lt_acquire_log_name(); raw and E01 names both tried).  Fills md5 (33),
+ * sha1 (41), sha256 (65) with lower-case hex or "", *complete with the
+ * log's "complete" flag.  LT_E_NOTFOUND when there is no log.
+ */
+int lt_acquire_log_hashes(const char *image, char *md5, char *sha1,
+			  char *sha256, bool *complete, struct lt_err *err);
+
 /* --- verify --------------------------------------------------------- */
 
 struct lt_verify_result {

@@ -373,6 +373,34 @@ static int read_log(const char *path, struct logvals *lv, struct lt_err *err)
 	return LT_OK;
 }
 
+int lt_acquire_log_hashes(const char *image, char *md5, char *sha1,
+			  char *sha256, bool *complete, struct lt_err *err)
+{
+	static const enum lt_image_format fmts[] = { LT_IMAGE_RAW,
+						     LT_IMAGE_E01 };
+	struct logvals lv;
+	char path[4096];
+	size_t i;
+
+	md5[0] = sha1[0] = sha256[0] = '\0';
+	*complete = false;
+	for (i = 0; i < LT_ARRAY_SIZE(fmts); i++) {
+		struct stat st;
+
+		if (!lt_acquire_log_name(image, fmts[i], path, sizeof(path)) ||
+		    stat(path, &st) < 0)
+			continue;
+		LT_TRY(read_log(path, &lv, err));
+		snprintf(md5, 33, "%s", lv.md5);
+		snprintf(sha1, 41, "%s", lv.sha1);
+		snprintf(sha256, 65, "%s", lv.sha256);
+		*complete = lv.complete == 1;
+		return LT_OK;
+	}
+	return lt_err_set(err, LT_E_NOTFOUND, "no acquisition log beside "
+			  "'%s'", image);
+}
+
 /* --- reading and hashing ------------------------------------------------- */
 
 static int ewf_fail(struct lt_err *err, enum lt_code code,
