@@ -21,9 +21,9 @@
 #include "leaktriage/table.h"
 #include "leaktriage/walk.h"
 
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -99,7 +99,7 @@ struct worker {
 	struct lt_typer *typer;
 	struct lt_yara_scanner *ys;
 	struct lt_classifier *cls;
-	EVP_MAC_CTX *mac;
+	SHA256_CTX hmac_inner, hmac_outer;
 	char *buf;
 	/* per file */
 	const struct job *job;
@@ -181,39 +181,49 @@ static void flush_batch(struct worker *w)
 	w->batch = NULL;
 }
 
-/* HMAC-SHA-256(secret, kind || material), first KEY_LEN bytes.  The
- * worker keeps a context keyed once and duplicates it per key. */
+/*
+ * HMAC-SHA-256(secret, kind || material), first KEY_LEN bytes (RFC 2104).
+ * The inner and outer SHA-256 states after the padded key blocks are
+ * computed once per worker; each key then costs two short hashes.  This
+ * runs once per person key of every record, so the EVP_MAC route (a
+ * context duplicated per call) was the scan's hot spot; the low-level
+ * SHA-256 API (deprecated in OpenSSL 3, still provided) avoids it.
+ */
 static void keyed(struct worker *w, int kind, const char *s, size_t len,
 		  uint8_t out[KEY_LEN])
 {
-	uint8_t md[EVP_MAX_MD_SIZE];
+	uint8_t inner[SHA256_DIGEST_LENGTH], md[SHA256_DIGEST_LENGTH];
 	uint8_t k = (uint8_t)kind;
-	EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(w->mac);
-	size_t outl = 0;
+	SHA256_CTX c = w->hmac_inner;
 
-	if (!ctx || !EVP_MAC_update(ctx, &k, 1) ||
-	    !EVP_MAC_update(ctx, (const uint8_t *)s, len) ||
-	    !EVP_MAC_final(ctx, md, &outl, sizeof(md)) || outl < KEY_LEN) {
-		/* Never store an unkeyed or partial value. */
-		w->fail = LT_E_DEP;
-		memset(md, 0, sizeof(md));
-	}
+	SHA256_Update(&c, &k, 1);
+	SHA256_Update(&c, s, len);
+	SHA256_Final(inner, &c);
+	c = w->hmac_outer;
+	SHA256_Update(&c, inner, sizeof(inner));
+	SHA256_Final(md, &c);
 	memcpy(out, md, KEY_LEN);
-	EVP_MAC_CTX_free(ctx);
 }
 
 static int mac_open(struct worker *w, const uint8_t *secret,
 		    struct lt_err *err)
 {
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	OSSL_PARAM params[2];
+	uint8_t pad[64];
+	int i;
 
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	w->mac = mac ? EVP_MAC_CTX_new(mac) : NULL;
-	EVP_MAC_free(mac);
-	if (!w->mac || !EVP_MAC_init(w->mac, secret, 32, params))
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, secret, 32);
+	for (i = 0; i < 64; i++)
+		pad[i] ^= 0x36;
+	if (!SHA256_Init(&w->hmac_inner) ||
+	    !SHA256_Update(&w->hmac_inner, pad, 64))
 		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
+	for (i = 0; i < 64; i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	if (!SHA256_Init(&w->hmac_outer) ||
+	    !SHA256_Update(&w->hmac_outer, pad, 64))
+		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
+	OPENSSL_cleanse(pad, sizeof(pad));
 	return LT_OK;
 }
 
@@ -852,7 +862,8 @@ stop_workers:
 		lt_typer_close(ws[i].typer);
 		lt_classifier_free(ws[i].cls);
 		lt_yara_scanner_free(ws[i].ys);
-		EVP_MAC_CTX_free(ws[i].mac);
+		OPENSSL_cleanse(&ws[i].hmac_inner, sizeof(ws[i].hmac_inner));
+		OPENSSL_cleanse(&ws[i].hmac_outer, sizeof(ws[i].hmac_outer));
 		free(ws[i].buf);
 	}
 	if (cb && cb->progress)

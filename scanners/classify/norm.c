@@ -41,6 +41,39 @@ static void set_status(struct lt_buf *out, int code)
  * Append NFKC(s) to out with spaces removed and ASCII upper-cased; calls
  * keep(byte) style filtering through digits_only.
  */
+/*
+ * True when every character is one NFKC maps to itself and that no
+ * neighbour can compose with: ASCII, hiragana U+3041..U+3096, katakana
+ * U+30A1..U+30FA and ー U+30FC, 々 U+3005, CJK unified ideographs
+ * U+4E00..U+9FFF.  (Not: full-width and half-width forms, compatibility
+ * ideographs, combining voicing marks, U+3000, which NFKC does change.)
+ */
+static bool nfkc_inert(const unsigned char *u, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = u[i];
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xF0) != 0xE0 || i + 3 > len ||
+		    (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+			return false;
+		cp = ((uint32_t)(c & 0x0F) << 12) |
+		     ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+		if (!((cp >= 0x3041 && cp <= 0x3096) ||
+		      (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC ||
+		      cp == 0x3005 || (cp >= 0x4E00 && cp <= 0x9FFF)))
+			return false;
+		i += 3;
+	}
+	return true;
+}
+
 static void norm(const char *s, size_t len, struct lt_buf *out,
 		 bool digits_only)
 {
@@ -58,6 +91,11 @@ static void norm(const char *s, size_t len, struct lt_buf *out,
 			ascii = false;
 			break;
 		}
+	/* Text made only of characters NFKC leaves alone needs no mapping:
+	 * the common case for names and addresses, and utf8proc was the
+	 * scan's second hot spot. */
+	if (!ascii && nfkc_inert(u, len))
+		ascii = true;
 	if (!ascii) {
 		const utf8proc_option_t opt = UTF8PROC_COMPOSE |
 					      UTF8PROC_COMPAT |
