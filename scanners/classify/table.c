@@ -638,7 +638,8 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		for (i = 0; i < (int)c->ncols && i < (int)count; i++) {
 			int role = c->cols[i].role;
 
-			if (!(c->extra_mask & LT_ELEM_BIT(role)) ||
+			if (role >= LT_EL_COUNT ||
+			    !(c->extra_mask & LT_ELEM_BIT(role)) ||
 			    (el & LT_ELEM_BIT(role)))
 				continue;
 			if (!cell_at(cells, count, i, &s, &len, NULL))
