@@ -36,7 +36,8 @@ ifeq ($(DEVELOPER),1)
 WARNINGS += -Werror
 endif
 
-PKGS := tsk libewf sqlite3 libcrypto libutf8proc uchardet libmagic yara
+PKGS := tsk libewf sqlite3 libcrypto libutf8proc uchardet libmagic yara \
+        libarchive libxml-2.0 freexl zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -134,7 +135,8 @@ DEB_PKGS := gcc make pkg-config libtsk-dev sleuthkit libewf-dev ewf-tools \
             libarchive-dev libxml2-dev libfreexl-dev libuchardet-dev \
             libutf8proc-dev libssl-dev libbde-dev libbde-utils \
             xz-utils mtools dosfstools ntfs-3g e2fsprogs gdisk fdisk \
-            jq hyperfine time python3 bsdextrautils faketime openssl yara
+            jq hyperfine time python3 bsdextrautils faketime openssl yara \
+            zlib1g-dev zip p7zip-full lhasa gcab qpdf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

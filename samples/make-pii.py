@@ -1346,6 +1346,14 @@ def placed_records(contents, placements, evs):
     return recs, files
 
 
+# Files the sample proxy log ties to suspicious windows (correlate test).
+LEAKED = {
+    ("pc01", "Users/tanaka/Desktop/被保険者一覧_2015.csv"),
+    ("pc01", "Users/tanaka/Desktop/送付用リスト.csv"),
+    ("pc02", "srv/share/人事/個人番号.csv"),
+}
+
+
 def write_expected(contents, placements):
     outdir = os.path.join(PII, "expected")
     os.makedirs(outdir, exist_ok=True)
@@ -1397,6 +1405,26 @@ def write_expected(contents, placements):
             with open(os.path.join(outdir, f"{name}.{profile}.json"), "w", encoding="utf-8") as f:
                 json.dump(doc, f, ensure_ascii=False, indent=1)
                 f.write("\n")
+    # --scope leaked: the files samples/logs/case-squid.log ties to
+    # suspicious traffic (see samples/logs/README.md), counted alone.
+    recs, files = placed_records(contents, placements, ["pc01", "pc02"])
+    lrecs = [r for r in recs if (r.evidence, r.path) in LEAKED]
+    for profile in ("kyokai", "nenkin"):
+        t, conflicts = counting.tables(lrecs, profile)
+        pii_files = [{"evidence": ev, "partition": None, "path": path,
+                      "deleted": action == "delete", "records": len(rs)}
+                     for ev, path, cid, action, rs in files
+                     if rs and (ev, path) in LEAKED]
+        doc = {"generator": f"samples/make-pii.py (random.Random({SEED}))",
+               "scenario": "pc01_pc02 leaked", "profile": profile, "scope": "leaked",
+               "tables": t, "conflicting_merges": conflicts,
+               "files": {"with_pii": len(pii_files),
+                         "deleted_with_pii": sum(1 for f in pii_files if f["deleted"])},
+               "pii_files": pii_files}
+        with open(os.path.join(outdir, f"pc01_pc02.leaked.{profile}.json"), "w",
+                  encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False, indent=1)
+            f.write("\n")
     with open(os.path.join(outdir, "rows.tsv"), "w", encoding="utf-8") as f:
         f.write(rows_tsv(contents, placements))
     recs, _ = placed_records(contents, placements, ["pc01", "pc02"])

@@ -13,7 +13,9 @@
  * (HMAC-SHA-256 with the case secret, first 16 bytes) before queueing.
  */
 #include "triage/core/compat.h"
+#include "leaktriage/archive.h"
 #include "leaktriage/detect.h"
+#include "leaktriage/protect.h"
 #include "leaktriage/extract.h"
 #include "leaktriage/hash.h"
 #include "leaktriage/scan.h"
@@ -52,14 +54,16 @@ struct rec {
 	uint32_t sheet;        /* index into the message's sheet name */
 };
 
-enum msg_kind { M_BEGIN, M_RECORDS, M_YARA, M_END, M_WORKER_DONE };
+enum msg_kind { M_BEGIN, M_MEMBER, M_RECORDS, M_YARA, M_END, M_WORKER_DONE };
 
 struct msg {
 	enum msg_kind kind;
 	int worker;
 	struct msg *next;
-	/* M_BEGIN */
+	/* M_BEGIN (top-level file) / M_MEMBER (archive member) */
 	const struct job *job;
+	char *member_path;     /* M_MEMBER: "container!member" */
+	uint64_t member_size;
 	/* M_RECORDS */
 	struct rec *recs;
 	size_t nrecs;
@@ -69,6 +73,8 @@ struct msg {
 	/* M_END */
 	char status[16], md5[33], sha256[65], mime[96], kind_name[24];
 	char extractor[16], detail[256], encoding[24], layout[24];
+	char protection[32];
+	bool strong;
 	uint64_t tables, rows, records, bytes;
 	uint32_t columns;
 };
@@ -103,8 +109,6 @@ struct worker {
 	char *buf;
 	/* per file */
 	const struct job *job;
-	struct lt_hash hash;
-	uint64_t hashed;
 	struct msg *batch;
 	char cur_sheet[256];
 	uint64_t records;
@@ -262,34 +266,61 @@ static int on_record(const struct lt_record *r, void *udata)
 	return *w->sh->stop ? LT_E_INTERRUPTED : 0;
 }
 
-/* The extractor's read(): hashes bytes read in sequence. */
-static int in_read(void *src, uint64_t off, void *buf, size_t len,
-		   size_t *got, struct lt_err *err)
-{
-	struct worker *w = src;
+/*
+ * An input that hashes the bytes read in sequence from offset 0 (the
+ * extractors of text read that way), so most files are read only once;
+ * whatever an extractor did not read in order is read and hashed after.
+ */
+struct hin {
+	struct lt_scan_input in;
+	const struct lt_scan_input *inner;
+	struct worker *w;
+	struct lt_hash hash;
+	uint64_t hashed;
+};
 
-	if (*w->sh->stop)
+static int inner_read(const struct lt_scan_input *in, uint64_t off,
+		      void *buf, size_t len, size_t *got, struct lt_err *err)
+{
+	if (in->data) {
+		*got = off < in->size ?
+		       (size_t)LT_MIN((uint64_t)len, in->size - off) : 0;
+		if (*got)
+			memcpy(buf, in->data + off, *got);
+		return LT_OK;
+	}
+	return in->read(in->src, off, buf, len, got, err);
+}
+
+static int hin_read(void *src, uint64_t off, void *buf, size_t len,
+		    size_t *got, struct lt_err *err)
+{
+	struct hin *h = src;
+
+	if (*h->w->sh->stop)
 		return lt_err_set(err, LT_E_INTERRUPTED, "interrupted");
-	LT_TRY(lt_reader_read(w->reader, off, buf, len, got, err));
-	if (off == w->hashed && *got) {
-		lt_hash_update(&w->hash, buf, *got);
-		w->hashed += *got;
+	LT_TRY(inner_read(h->inner, off, buf, len, got, err));
+	if (off == h->hashed && *got) {
+		lt_hash_update(&h->hash, buf, *got);
+		h->hashed += *got;
 	}
 	return LT_OK;
 }
 
-static int hash_rest(struct worker *w, uint64_t size, struct lt_err *err)
+static int hash_rest(struct hin *h, char *buf, struct lt_err *err)
 {
 	size_t got;
 
-	while (w->hashed < size) {
-		size_t want = (size_t)LT_MIN((uint64_t)IOBUF, size - w->hashed);
+	while (h->hashed < h->in.size) {
+		size_t want = (size_t)LT_MIN((uint64_t)IOBUF,
+					     h->in.size - h->hashed);
 
-		LT_TRY(in_read(w, w->hashed, w->buf, want, &got, err));
+		LT_TRY(hin_read(h, h->hashed, buf, want, &got, err));
 		if (!got)
 			return lt_err_set(err, LT_E_CORRUPT,
 					  "content ends at %" PRIu64 " of %"
-					  PRIu64 " bytes", w->hashed, size);
+					  PRIu64 " bytes", h->hashed,
+					  h->in.size);
 	}
 	return LT_OK;
 }
@@ -307,8 +338,287 @@ static int on_yara(const char *rule, const char *ns, void *udata)
 	return 0;
 }
 
-static int yara_read(void *src, uint64_t off, void *buf, size_t len,
-		     size_t *got, struct lt_err *err)
+static int plain_read(void *src, uint64_t off, void *buf, size_t len,
+		      size_t *got, struct lt_err *err)
+{
+	return inner_read(src, off, buf, len, got, err);
+}
+
+static void set(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+#define SET(field, s) set((field), sizeof(field), (s))
+
+static void process(struct worker *w, const struct lt_scan_input *inner,
+		    int depth, struct msg *end);
+
+struct member_ctx {
+	struct worker *w;
+	int depth;
+	bool deleted;
+};
+
+/* One archive member: a file of its own, a child of the archive's row. */
+static int on_member(const struct lt_archive_member *m, void *udata)
+{
+	struct member_ctx *mc = udata;
+	struct worker *w = mc->w;
+	struct msg *b, *e;
+	uint64_t saved = w->records;
+
+	if (m->is_dir)
+		return *w->sh->stop ? LT_E_INTERRUPTED : 0;
+	flush_batch(w);
+	b = msg_new(w, M_MEMBER);
+	e = msg_new(w, M_END);
+	if (!b || !e) {
+		free(b);
+		free(e);
+		return LT_E_NOMEM;
+	}
+	b->member_path = strdup(m->content ? m->content->path : m->path);
+	b->member_size = m->size == UINT64_MAX ? 0 : m->size;
+	b->job = w->job;
+	q_push(&w->sh->q, b);
+	if (m->content) {
+		w->records = 0;
+		process(w, m->content, mc->depth + 1, e);
+		w->records = saved;
+	} else if (m->encrypted) {
+		SET(e->status, "protected");
+		SET(e->protection, m->protection ? m->protection : "unknown");
+		e->strong = m->strong;
+		SET(e->detail, "encrypted archive member");
+	} else {
+		SET(e->status, "skipped");
+		SET(e->detail, m->skipped ? m->skipped : "not read");
+	}
+	if (m->warning && !e->detail[0])
+		SET(e->detail, m->warning);
+	q_push(&w->sh->q, e);
+	return *w->sh->stop ? LT_E_INTERRUPTED : 0;
+}
+
+static void run_extractor(struct worker *w, const char *name,
+			  int (*fn)(const struct lt_scan_input *,
+				    const struct lt_extract_sink *,
+				    struct lt_extract_info *, struct lt_err *),
+			  struct hin *h, struct msg *end, struct lt_err *err)
+{
+	struct lt_extract_info info;
+	struct lt_classify_result cr;
+
+	memset(&info, 0, sizeof(info));
+	lt_classifier_reset(w->cls);
+	SET(end->extractor, name);
+	if (fn(&h->in, lt_classifier_sink(w->cls), &info, err)) {
+		flush_batch(w);
+		if (err->code == LT_E_INTERRUPTED)
+			return;
+		/* Records found before the error still count: the file is
+		 * reported as failed, with the reason. */
+		SET(end->detail, err->msg);
+		lt_err_clear(err);
+	} else {
+		SET(end->status, "ok");
+	}
+	flush_batch(w);
+	lt_classifier_result(w->cls, &cr);
+	end->tables = cr.tables;
+	end->rows = cr.rows;
+	end->records = w->records;
+	end->columns = cr.columns;
+	SET(end->encoding, info.encoding);
+	SET(end->layout, info.layout);
+	if (!end->detail[0] && info.warning[0])
+		SET(end->detail, info.warning);
+}
+
+/* Encrypted or not?  Protected files are recorded, never read as empty. */
+static bool check_protected(struct worker *w, struct hin *h, int kind,
+			    struct msg *end, struct lt_err *err)
+{
+	struct lt_protection p;
+
+	(void)w;
+	if (lt_protection_check(&h->in, kind, &p, err)) {
+		SET(end->detail, err->msg);
+		lt_err_clear(err);
+		return false;
+	}
+	if (!p.protected_) {
+		if (p.detail[0])
+			SET(end->detail, p.detail);
+		return false;
+	}
+	SET(end->status, "protected");
+	SET(end->protection, p.kind);
+	end->strong = p.strong;
+	SET(end->detail, p.detail);
+	return true;
+}
+
+enum { MAX_DEPTH = 5 };
+
+static void process(struct worker *w, const struct lt_scan_input *inner,
+		    int depth, struct msg *end)
+{
+	struct lt_err err = LT_ERR_INIT;
+	struct hin h;
+	enum lt_kind kind;
+	size_t head_len = 0;
+	char *head = malloc(HEAD);
+
+	SET(end->status, "error");
+	end->bytes = inner->size;
+	memset(&h, 0, sizeof(h));
+	h.inner = inner;
+	h.w = w;
+	h.in.path = inner->path;
+	h.in.size = inner->size;
+	h.in.read = hin_read;
+	h.in.src = &h;
+	if (!head) {
+		SET(end->detail, "out of memory");
+		return;
+	}
+	if (lt_hash_init(&h.hash, LT_HASH_MD5 | LT_HASH_SHA256, &err))
+		goto fail;
+	while (head_len < HEAD && head_len < inner->size) {
+		size_t got;
+
+		if (hin_read(&h, head_len, head + head_len,
+			     (size_t)LT_MIN((uint64_t)(HEAD - head_len),
+					    inner->size - head_len), &got, &err))
+			goto fail_hash;
+		if (!got)
+			break;
+		head_len += got;
+	}
+	kind = lt_typer_detect(w->typer, (const uint8_t *)head, head_len,
+			       inner->size, end->mime, sizeof(end->mime));
+	/* A compound file whose directory lies past the head (big .xls):
+	 * follow it to tell xls, doc, encrypted OOXML apart. */
+	if (!strcmp(end->mime, LT_MIME_CFB_UNDECIDED) &&
+	    lt_typer_detect_input(w->typer, &h.in, &kind, end->mime,
+				  sizeof(end->mime), &err))
+		lt_err_clear(&err); /* keep the head's answer */
+	SET(end->kind_name, lt_kind_name(kind));
+	switch (kind) {
+	case LT_KIND_TEXT:
+		run_extractor(w, "text", lt_extract_text, &h, end, &err);
+		/* The report's type: csv (also ; and | separated), tsv,
+		 * text (fixed-width and plain lines). */
+		SET(end->extractor, !strcmp(end->layout, "tsv") ? "tsv" :
+			(!strcmp(end->layout, "csv") ||
+			 !strcmp(end->layout, "semicolon") ||
+			 !strcmp(end->layout, "pipe")) ? "csv" : "text");
+		break;
+	case LT_KIND_XLSX:
+		run_extractor(w, "xlsx", lt_extract_xlsx, &h, end, &err);
+		break;
+	case LT_KIND_DOCX:
+		run_extractor(w, "docx", lt_extract_docx, &h, end, &err);
+		break;
+	case LT_KIND_XLS:
+		if (!check_protected(w, &h, kind, end, &err))
+			run_extractor(w, "xls", lt_extract_xls, &h, end, &err);
+		break;
+	case LT_KIND_OOXML_ENCRYPTED:
+	case LT_KIND_CFB_OTHER:
+	case LT_KIND_PDF:
+		if (!check_protected(w, &h, kind, end, &err)) {
+			SET(end->status, "not_examined");
+			if (!end->detail[0])
+				snprintf(end->detail, sizeof(end->detail),
+					 "no extractor for %s yet",
+					 lt_kind_name(kind));
+		}
+		break;
+	case LT_KIND_ZIP:
+	case LT_KIND_7Z:
+	case LT_KIND_RAR:
+	case LT_KIND_LZH:
+	case LT_KIND_TAR:
+	case LT_KIND_GZIP:
+	case LT_KIND_CAB: {
+		struct member_ctx mc = { w, depth, false };
+		struct lt_protection_summary whole;
+		int rc;
+
+		SET(end->extractor, "archive");
+		if (depth >= MAX_DEPTH) {
+			SET(end->status, "skipped");
+			snprintf(end->detail, sizeof(end->detail),
+				 "archive nested deeper than %d levels",
+				 MAX_DEPTH);
+			break;
+		}
+		flush_batch(w);
+		rc = lt_archive_walk(&h.in, NULL, on_member, &mc, &whole,
+				     &err);
+		if (rc == LT_E_INTERRUPTED)
+			goto fail_hash;
+		if (whole.protected_) {
+			SET(end->status, "protected");
+			SET(end->protection, whole.kind);
+			end->strong = whole.strong;
+			SET(end->detail, "archive with encrypted headers");
+		} else if (rc) {
+			SET(end->detail, err.msg);
+			lt_err_clear(&err);
+		} else {
+			SET(end->status, "ok");
+		}
+		break;
+	}
+	case LT_KIND_NO_TABLES:
+	case LT_KIND_EMPTY:
+	case LT_KIND_UNKNOWN:
+		SET(end->status, "no_tables");
+		break;
+	default:
+		SET(end->status, "not_examined");
+		snprintf(end->detail, sizeof(end->detail),
+			 "no extractor for %s yet", lt_kind_name(kind));
+		break;
+	}
+	if (err.code == LT_E_INTERRUPTED)
+		goto fail_hash;
+	if (hash_rest(&h, w->buf, &err))
+		goto fail_hash;
+	if (lt_hash_final(&h.hash, &err))
+		goto fail;
+	lt_hex(end->md5, h.hash.md5, 16);
+	lt_hex(end->sha256, h.hash.sha256, 32);
+	if (w->ys) {
+		struct lt_scan_input yin = { inner->path, inner->size, NULL,
+					     plain_read, (void *)inner };
+
+		if (lt_yara_scan(w->ys, &yin, on_yara, w, &err)) {
+			if (err.code == LT_E_INTERRUPTED)
+				goto fail;
+			if (!end->detail[0])
+				snprintf(end->detail, sizeof(end->detail),
+					 "yara: %s", err.msg);
+			lt_err_clear(&err);
+		}
+	}
+	free(head);
+	return;
+fail_hash:
+	lt_hash_release(&h.hash);
+fail:
+	free(head);
+	flush_batch(w);
+	SET(end->status, err.code == LT_E_INTERRUPTED ? "scanning" : "error");
+	SET(end->detail, err.msg);
+}
+
+static int reader_read(void *src, uint64_t off, void *buf, size_t len,
+		       size_t *got, struct lt_err *err)
 {
 	struct worker *w = src;
 
@@ -319,121 +629,27 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
 	struct lt_scan_input in;
-	struct lt_extract_info info;
-	struct lt_classify_result cr;
 	uint64_t size = j->size;
-	size_t head_len = 0;
-	enum lt_kind kind;
 
-	w->hashed = 0;
 	w->records = 0;
-	snprintf(end->status, sizeof(end->status), "error");
+	w->job = j;
+	SET(end->status, "error");
 	if (j->skip) {
-		snprintf(end->status, sizeof(end->status), "skipped");
-		snprintf(end->detail, sizeof(end->detail),
-			 "NTFS metadata file");
+		SET(end->status, "skipped");
+		SET(end->detail, "NTFS metadata file");
 		return;
 	}
 	if (lt_reader_select(w->reader, j->offset, j->inode, j->path, &size,
-			     &err))
-		goto fail;
-	end->bytes = size;
-	if (lt_hash_init(&w->hash, LT_HASH_MD5 | LT_HASH_SHA256, &err))
-		goto fail;
-	while (head_len < HEAD && head_len < size) {
-		size_t got;
-
-		if (in_read(w, head_len, w->buf + head_len,
-			    (size_t)LT_MIN((uint64_t)(HEAD - head_len),
-					   size - head_len), &got, &err))
-			goto fail_hash;
-		if (!got)
-			break;
-		head_len += got;
+			     &err)) {
+		SET(end->detail, err.msg);
+		return;
 	}
-	kind = lt_typer_detect(w->typer, (const uint8_t *)w->buf, head_len,
-			       size, end->mime, sizeof(end->mime));
 	memset(&in, 0, sizeof(in));
 	in.path = j->path;
 	in.size = size;
-	in.read = in_read;
+	in.read = reader_read;
 	in.src = w;
-	/* A compound file whose directory lies past the head (big .xls):
-	 * follow it to tell xls, doc, encrypted OOXML apart. */
-	if (!strcmp(end->mime, LT_MIME_CFB_UNDECIDED) &&
-	    lt_typer_detect_input(w->typer, &in, &kind, end->mime,
-				  sizeof(end->mime), &err))
-		lt_err_clear(&err); /* keep the head's answer */
-	snprintf(end->kind_name, sizeof(end->kind_name), "%s",
-		 lt_kind_name(kind));
-	if (kind == LT_KIND_TEXT) {
-		memset(&info, 0, sizeof(info));
-		lt_classifier_reset(w->cls);
-		snprintf(end->extractor, sizeof(end->extractor), "text");
-		if (lt_extract_text(&in, lt_classifier_sink(w->cls), &info,
-				    &err)) {
-			flush_batch(w);
-			if (err.code == LT_E_INTERRUPTED)
-				goto fail_hash;
-			/* Records found before the error still count: the
-			 * file is reported as failed with its reason. */
-			snprintf(end->detail, sizeof(end->detail), "%s",
-				 err.msg);
-			lt_err_clear(&err);
-		} else {
-			snprintf(end->status, sizeof(end->status), "ok");
-		}
-		flush_batch(w);
-		lt_classifier_result(w->cls, &cr);
-		end->tables = cr.tables;
-		end->rows = cr.rows;
-		end->records = w->records;
-		end->columns = cr.columns;
-		snprintf(end->encoding, sizeof(end->encoding), "%s",
-			 info.encoding);
-		snprintf(end->layout, sizeof(end->layout), "%s", info.layout);
-		/* The report's type: csv (also ; and | separated), tsv, text
-		 * (fixed-width and plain lines). */
-		snprintf(end->extractor, sizeof(end->extractor), "%s",
-			 !strcmp(info.layout, "tsv") ? "tsv" :
-			 (!strcmp(info.layout, "csv") ||
-			  !strcmp(info.layout, "semicolon") ||
-			  !strcmp(info.layout, "pipe")) ? "csv" : "text");
-		if (!end->detail[0] && info.warning[0])
-			snprintf(end->detail, sizeof(end->detail), "%s",
-				 info.warning);
-	} else if (kind == LT_KIND_NO_TABLES || kind == LT_KIND_EMPTY ||
-		   kind == LT_KIND_UNKNOWN) {
-		snprintf(end->status, sizeof(end->status), "no_tables");
-	} else {
-		/* Office formats, archives, PDF ...: no extractor yet. */
-		snprintf(end->status, sizeof(end->status), "not_examined");
-		snprintf(end->detail, sizeof(end->detail),
-			 "no extractor for %s yet", lt_kind_name(kind));
-	}
-	if (hash_rest(w, size, &err))
-		goto fail_hash;
-	if (lt_hash_final(&w->hash, &err))
-		goto fail;
-	lt_hex(end->md5, w->hash.md5, 16);
-	lt_hex(end->sha256, w->hash.sha256, 32);
-	if (w->ys && lt_yara_scan(w->ys, &(struct lt_scan_input){
-			j->path, size, NULL, yara_read, w }, on_yara, w, &err)) {
-		if (err.code == LT_E_INTERRUPTED)
-			goto fail;
-		if (!end->detail[0])
-			snprintf(end->detail, sizeof(end->detail),
-				 "yara: %s", err.msg);
-		lt_err_clear(&err);
-	}
-	return;
-fail_hash:
-	lt_hash_release(&w->hash);
-fail:
-	flush_batch(w);
-	snprintf(end->status, sizeof(end->status), "%s",
-		 err.code == LT_E_INTERRUPTED ? "scanning" : "error");
-	snprintf(end->detail, sizeof(end->detail), "%s", err.msg);
+	process(w, &in, 0, end);
 }
 
 static void *worker_main(void *arg)
@@ -480,7 +696,8 @@ struct writer {
 	sqlite3 *db;
 	int64_t evidence_id;
 	sqlite3_stmt *ins_file, *ins_rec, *ins_yara, *upd_file;
-	int64_t *cur;          /* current file id per worker */
+	int64_t (*stack)[8];   /* per worker: file ids, archive members nest */
+	int *depth;
 	struct lt_scan_stats *stats;
 	struct lt_err *err;
 	bool in_tx;
@@ -517,6 +734,11 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 
 static uint64_t kill_count; /* records written by this process */
 
+/* The file row the worker's messages are about now. */
+#define CUR(wr, m) \
+	((wr)->stack[(m)->worker][(wr)->depth[(m)->worker] > 0 ? \
+				   (wr)->depth[(m)->worker] - 1 : 0])
+
 static int handle(struct writer *wr, struct msg *m)
 {
 	size_t i;
@@ -524,20 +746,37 @@ static int handle(struct writer *wr, struct msg *m)
 
 	switch (m->kind) {
 	case M_BEGIN:
-		sqlite3_bind_int64(wr->ins_file, 1, wr->evidence_id);
-		sqlite3_bind_int64(wr->ins_file, 2, m->job->entry_id);
-		bind_str(wr->ins_file, 3, m->job->path);
-		sqlite3_bind_int(wr->ins_file, 4, m->job->deleted);
-		sqlite3_bind_int64(wr->ins_file, 5, (int64_t)m->job->size);
-		LT_TRY(w_step(wr, wr->ins_file));
-		wr->cur[m->worker] = sqlite3_last_insert_rowid(wr->db);
+	case M_MEMBER: {
+		sqlite3_stmt *st = wr->ins_file;
+		int d = m->kind == M_BEGIN ? 0 : wr->depth[m->worker];
+
+		if (d >= 8)
+			return lt_err_set(wr->err, LT_E_INTERNAL,
+					  "archive nesting past the stack");
+		sqlite3_bind_int64(st, 1, wr->evidence_id);
+		if (m->kind == M_BEGIN) {
+			sqlite3_bind_int64(st, 2, m->job->entry_id);
+			sqlite3_bind_null(st, 3);
+			bind_str(st, 4, m->job->path);
+			sqlite3_bind_int64(st, 6, (int64_t)m->job->size);
+		} else {
+			sqlite3_bind_null(st, 2);
+			sqlite3_bind_int64(st, 3, wr->stack[m->worker][d - 1]);
+			bind_str(st, 4, m->member_path);
+			sqlite3_bind_int64(st, 6, (int64_t)m->member_size);
+		}
+		sqlite3_bind_int(st, 5, m->job->deleted);
+		LT_TRY(w_step(wr, st));
+		wr->stack[m->worker][d] = sqlite3_last_insert_rowid(wr->db);
+		wr->depth[m->worker] = d + 1;
 		break;
+	}
 	case M_RECORDS:
 		for (i = 0; i < m->nrecs; i++) {
 			struct rec *r = &m->recs[i];
 			sqlite3_stmt *st = wr->ins_rec;
 
-			sqlite3_bind_int64(st, 1, wr->cur[m->worker]);
+			sqlite3_bind_int64(st, 1, CUR(wr, m));
 			bind_str(st, 2, m->sheet);
 			sqlite3_bind_int64(st, 3, (int64_t)r->row);
 			sqlite3_bind_int64(st, 4, r->elems);
@@ -564,7 +803,7 @@ static int handle(struct writer *wr, struct msg *m)
 		}
 		break;
 	case M_YARA:
-		sqlite3_bind_int64(wr->ins_yara, 1, wr->cur[m->worker]);
+		sqlite3_bind_int64(wr->ins_yara, 1, CUR(wr, m));
 		bind_str(wr->ins_yara, 2, m->rule);
 		bind_str(wr->ins_yara, 3, m->ns);
 		LT_TRY(w_step(wr, wr->ins_yara));
@@ -587,15 +826,24 @@ static int handle(struct writer *wr, struct msg *m)
 		sqlite3_bind_int64(st, 11, (int64_t)m->rows);
 		sqlite3_bind_int64(st, 12, (int64_t)m->records);
 		sqlite3_bind_int64(st, 13, m->columns);
-		sqlite3_bind_int64(st, 14, wr->cur[m->worker]);
+		bind_str(st, 14, m->protection);
+		if (m->protection[0])
+			sqlite3_bind_int(st, 15, m->strong);
+		else
+			sqlite3_bind_null(st, 15);
+		sqlite3_bind_int64(st, 16, CUR(wr, m));
 		LT_TRY(w_step(wr, st));
+		if (wr->depth[m->worker] > 0)
+			wr->depth[m->worker]--;
 		wr->stats->files++;
-		if (strcmp(m->status, "skipped") && strcmp(m->status, "error"))
+		if (!strcmp(m->status, "ok") || !strcmp(m->status, "no_tables"))
 			wr->stats->scanned++;
 		if (!strcmp(m->status, "error"))
 			wr->stats->errors++;
 		if (!strcmp(m->status, "not_examined"))
 			wr->stats->not_examined++;
+		if (!strcmp(m->status, "protected"))
+			wr->stats->protected_++;
 		if (m->records)
 			wr->stats->with_pii++;
 		break;
@@ -669,26 +917,34 @@ static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
 	return LT_OK;
 }
 
+/* Unfinished files of an earlier run, with their archive members, their
+ * records and hits: the scan redoes them. */
 static int cleanup_unfinished(sqlite3 *db, int64_t ev, struct lt_err *err)
 {
-	char sql[512];
+	static const char *const tables[] = { "yara_hit", "record",
+					      "leak_candidate" };
+	char sql[640];
+	size_t i;
 
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
-		 " WHERE evidence_id=%" PRId64 " AND status='scanning');"
-		 "DELETE FROM record WHERE file_id IN (SELECT id FROM file"
-		 " WHERE evidence_id=%" PRId64 " AND status='scanning');"
-		 "DELETE FROM file WHERE evidence_id=%" PRId64
-		 " AND status='scanning';",
-		 ev, ev, ev);
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return lt_err_set(err, LT_E_IO, "case database: %s",
-				  sqlite3_errmsg(db));
+	for (i = 0; i <= LT_ARRAY_SIZE(tables); i++) {
+		snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE bad(id) AS (SELECT id FROM file WHERE"
+			 " evidence_id=%" PRId64 " AND status='scanning'"
+			 " UNION SELECT f.id FROM file f JOIN bad ON"
+			 " f.parent_id = bad.id) DELETE FROM %s WHERE %s IN"
+			 " (SELECT id FROM bad)", ev,
+			 i < LT_ARRAY_SIZE(tables) ? tables[i] : "file",
+			 i < LT_ARRAY_SIZE(tables) ? "file_id" : "id");
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return lt_err_set(err, LT_E_IO, "case database: %s",
+					  sqlite3_errmsg(db));
+	}
 	return LT_OK;
 }
 
 static void free_msg(struct msg *m)
 {
+	free(m->member_path);
 	free(m->recs);
 	free(m);
 }
@@ -734,9 +990,10 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	pthread_cond_init(&sh.q.not_full, NULL);
 
 	if (sqlite3_prepare_v2(wr.db,
-			       "INSERT INTO file(evidence_id, entry_id, path,"
-			       " deleted, size, status) VALUES(?,?,?,?,?,"
-			       "'scanning')", -1, &wr.ins_file, NULL) ||
+			       "INSERT INTO file(evidence_id, entry_id,"
+			       " parent_id, path, deleted, size, status)"
+			       " VALUES(?,?,?,?,?,?,'scanning')", -1,
+			       &wr.ins_file, NULL) ||
 	    sqlite3_prepare_v2(wr.db,
 			       "INSERT INTO record(file_id, sheet, row, elems,"
 			       " k_insured, k_pension, k_my_number,"
@@ -750,15 +1007,17 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 			       "UPDATE file SET status=?, md5=?, sha256=?,"
 			       " mime=?, kind=?, extractor=?, detail=?,"
 			       " encoding=?, layout=?, tables=?, rows=?,"
-			       " records=?, columns=? WHERE id=?",
+			       " records=?, columns=?, protection=?, strong=?"
+			       " WHERE id=?",
 			       -1, &wr.upd_file, NULL)) {
 		rc = lt_err_set(err, LT_E_IO, "case database: %s",
 				sqlite3_errmsg(wr.db));
 		goto out;
 	}
 	ws = lt_calloc((size_t)nworkers, sizeof(*ws));
-	wr.cur = lt_calloc((size_t)nworkers, sizeof(*wr.cur));
-	if (!ws || !wr.cur) {
+	wr.stack = lt_calloc((size_t)nworkers, sizeof(*wr.stack));
+	wr.depth = lt_calloc((size_t)nworkers, sizeof(*wr.depth));
+	if (!ws || !wr.stack || !wr.depth) {
 		rc = lt_err_set(err, LT_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -873,7 +1132,8 @@ out:
 	sqlite3_finalize(wr.ins_rec);
 	sqlite3_finalize(wr.ins_yara);
 	sqlite3_finalize(wr.upd_file);
-	free(wr.cur);
+	free(wr.stack);
+	free(wr.depth);
 	free(ws);
 	lt_yara_close(sh.yara);
 	for (j = 0; j < sh.njobs; j++) {

@@ -15,6 +15,8 @@
 
 int cmd_acquire(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_correlate(int argc, char **argv);
+int cmd_proxy(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_walk(int argc, char **argv);

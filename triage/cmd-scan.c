@@ -225,9 +225,9 @@ int cmd_scan(int argc, char **argv)
 		}
 		lt_info(1, "'%s': %" PRIu64 " files scanned now (%" PRIu64
 			" with personal data, %" PRIu64 " records; %" PRIu64
-			" not examined, %" PRIu64 " errors)", ss.evname,
-			st.files, st.with_pii, st.records, st.not_examined,
-			st.errors);
+			" protected, %" PRIu64 " not examined, %" PRIu64
+			" errors)", ss.evname, st.files, st.with_pii,
+			st.records, st.protected_, st.not_examined, st.errors);
 	}
 	if (stop_flag && status == LT_EXIT_OK)
 		status = LT_EXIT_INTERNAL;

@@ -23,6 +23,8 @@ static const struct lt_cmd commands[] = {
 	{ "verify", cmd_verify, "re-read an image, check its stored hashes" },
 	{ "walk", cmd_walk, "list every file of an image or directory tree" },
 	{ "scan", cmd_scan, "find and classify the personal data in sources" },
+	{ "proxy", cmd_proxy, "import proxy logs, flag suspicious traffic" },
+	{ "correlate", cmd_correlate, "tie files to suspicious traffic windows" },
 	{ "report", cmd_report, "print the breach tables of a case" },
 };
 

@@ -41,6 +41,7 @@ struct lt_scan_cb {
 
 struct lt_scan_stats {
 	uint64_t files, scanned, with_pii, records, errors, not_examined;
+	uint64_t protected_;
 	uint64_t resumed_skipped; /* files already done by an earlier run */
 };
 

@@ -90,6 +90,41 @@ static const char *const migrations[] = {
 	"CREATE TABLE yara_hit("
 	" file_id INTEGER NOT NULL REFERENCES file(id),"
 	" rule TEXT NOT NULL, namespace TEXT);",
+	/* 3: proxy logs, suspicious traffic, leak windows and candidates.
+	 * No URL paths or queries are stored (they may carry personal
+	 * data): destination host, port and method only. */
+	"CREATE TABLE proxy_log("
+	" id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT,"
+	" format TEXT, lines INTEGER, events INTEGER, bad INTEGER,"
+	" first_bad TEXT, first_ns INTEGER, last_ns INTEGER,"
+	" imported TEXT NOT NULL);"
+	"CREATE TABLE host_map("
+	" ip TEXT NOT NULL, evidence TEXT NOT NULL,"
+	" valid_from INTEGER, valid_to INTEGER);"
+	"CREATE TABLE proxy_flag("
+	" id INTEGER PRIMARY KEY,"
+	" log_id INTEGER NOT NULL REFERENCES proxy_log(id),"
+	" line INTEGER, ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+	" client TEXT, user TEXT, method TEXT, host TEXT, port INTEGER,"
+	" status INTEGER, bytes_out INTEGER, requests INTEGER,"
+	" kind TEXT NOT NULL, reason TEXT NOT NULL,"
+	" window_forming INTEGER NOT NULL);"
+	"CREATE INDEX proxy_flag_client ON proxy_flag(client, ts);"
+	"CREATE TABLE proxy_stat("
+	" log_id INTEGER NOT NULL REFERENCES proxy_log(id),"
+	" client TEXT NOT NULL, host TEXT NOT NULL, requests INTEGER,"
+	" bytes_out INTEGER, bytes_in INTEGER, first_ns INTEGER,"
+	" last_ns INTEGER);"
+	"CREATE TABLE leak_window("
+	" id INTEGER PRIMARY KEY,"
+	" evidence_id INTEGER NOT NULL REFERENCES evidence(id),"
+	" start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,"
+	" events INTEGER NOT NULL, reasons TEXT);"
+	"CREATE TABLE leak_candidate("
+	" file_id INTEGER NOT NULL REFERENCES file(id),"
+	" window_id INTEGER NOT NULL REFERENCES leak_window(id),"
+	" reason TEXT NOT NULL);"
+	"CREATE INDEX leak_candidate_file ON leak_candidate(file_id);",
 };
 
 struct lt_casedb {
@@ -473,6 +508,12 @@ int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 
 	LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
 	/* A new listing makes earlier scan results of this evidence stale. */
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM leak_candidate WHERE file_id IN (SELECT id FROM"
+		 " file WHERE evidence_id=%" PRId64 ");"
+		 "DELETE FROM leak_window WHERE evidence_id=%" PRId64 ";",
+		 evidence_id, evidence_id);
+	LT_TRY(exec(c, sql, err));
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
 		 " WHERE evidence_id=%" PRId64 ");"

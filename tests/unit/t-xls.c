@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The xls extractor and its BIFF check.  The workbooks under
+ * tests/unit/data/xls/ were written by SheetJS (gen-xls.js) and damaged by
+ * gen-bad.py (make.sh runs both); the encrypted one comes from
+ * tests/unit/data/protect/.  Every good workbook is read through in->data
+ * and streamed through read() calls of 7 and 4096 bytes: the rows must be
+ * the same.  lt_xls_biff_check() is also fed small hand-built streams for
+ * the limits.
+ */
+#include "triage/core/compat.h"
+
+#include "leaktriage/buf.h"
+#include "leaktriage/extract.h"
+#include "leaktriage/json.h"
+#include "tests/unit/check.h"
+
+#define DATA "tests/unit/data/xls/"
+
+struct mem {
+	const uint8_t *p;
+	size_t len, step;
+};
+
+static int mem_read(void *src, uint64_t off, void *buf, size_t len,
+		    size_t *got, struct lt_err *err)
+{
+	struct mem *m = src;
+	size_t n;
+
+	(void)err;
+	if (off >= m->len) {
+		*got = 0;
+		return 0;
+	}
+	n = LT_MIN(len, m->len - (size_t)off);
+	n = LT_MIN(n, m->step);
+	memcpy(buf, m->p + off, n);
+	*got = n;
+	return 0;
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *p = NULL;
+	long n;
+
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc(n > 0 ? (size_t)n : 1);
+	if (p && n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	if (p)
+		*len = (size_t)n;
+	return p;
+}
+
+/* "sheet!row:cell|cell\n" per row; numbers as #text, dates as @text. */
+struct coll {
+	struct lt_buf out;
+	int begins, ends;
+	uint64_t rows, stop_at;
+	bool bad;
+	bool open;
+	char sheet[128];
+};
+
+static int c_begin(const char *sheet, void *u)
+{
+	struct coll *c = u;
+
+	if (c->open)
+		c->bad = true;
+	c->open = true;
+	c->begins++;
+	snprintf(c->sheet, sizeof(c->sheet), "%s", sheet);
+	lt_buf_addf(&c->out, "[%s]\n", sheet);
+	return 0;
+}
+
+static int c_row(const struct lt_row *r, void *u)
+{
+	struct coll *c = u;
+	size_t i;
+
+	if (!c->open || strcmp(r->sheet, c->sheet) || !r->count)
+		c->bad = true;
+	if (c->stop_at && ++c->rows == c->stop_at)
+		return 42;
+	lt_buf_addf(&c->out, "%" PRIu64 ":", r->row);
+	for (i = 0; i < r->count; i++) {
+		const struct lt_cell *cell = &r->cells[i];
+
+		if (i)
+			lt_buf_addc(&c->out, '|');
+		if (cell->hint == LT_CELL_NUMBER)
+			lt_buf_addc(&c->out, '#');
+		else if (cell->hint == LT_CELL_DATE)
+			lt_buf_addc(&c->out, '@');
+		lt_buf_add(&c->out, cell->text, cell->len);
+		if (cell->text[cell->len] || strlen(cell->text) != cell->len ||
+		    !lt_utf8_valid(cell->text, cell->len))
+			c->bad = true;
+	}
+	/* the last cell is never empty */
+	if (!r->cells[r->count - 1].len)
+		c->bad = true;
+	lt_buf_addc(&c->out, '\n');
+	return 0;
+}
+
+static int c_end(void *u)
+{
+	struct coll *c = u;
+
+	if (!c->open)
+		c->bad = true;
+	c->open = false;
+	c->ends++;
+	return 0;
+}
+
+struct result {
+	int rc;
+	struct lt_err err;
+	struct lt_extract_info info;
+	char *out;
+	int begins, ends;
+	bool bad;
+};
+
+static void run1(const uint8_t *p, size_t len, size_t step, uint64_t stop_at,
+		 struct result *r)
+{
+	struct mem m = { p, len, step };
+	struct lt_scan_input in = { "t.xls", len, step ? NULL : p,
+				    mem_read, &m };
+	struct coll c;
+	struct lt_extract_sink sink = { c_begin, c_row, c_end, &c };
+
+	memset(&c, 0, sizeof(c));
+	c.stop_at = stop_at;
+	lt_buf_init(&c.out, 1 << 24);
+	memset(r, 0, sizeof(*r));
+	lt_err_clear(&r->err);
+	r->rc = lt_extract_xls(&in, &sink, &r->info, &r->err);
+	r->out = lt_buf_detach(&c.out, NULL);
+	if (!r->out)
+		r->out = strdup("");
+	r->begins = c.begins;
+	r->ends = c.ends;
+	r->bad = c.bad;
+}
+
+/* Run with data and streamed; the runs must agree.  *out: free(). */
+static int extract(const char *name, char **out, struct lt_extract_info *info,
+		   struct lt_err *err)
+{
+	char path[256];
+	size_t len, steps[] = { 0, 7, 4096 }, i;
+	uint8_t *p;
+	struct result first = { 0 }, r;
+
+	snprintf(path, sizeof(path), DATA "%s", name);
+	p = slurp(path, &len);
+	CHECK(p != NULL);
+	if (!p)
+		return -1;
+	for (i = 0; i < LT_ARRAY_SIZE(steps); i++) {
+		run1(p, len, steps[i], 0, &r);
+		CHECK(!r.bad);
+		CHECK(r.rc != 0 || r.begins == r.ends);
+		if (!i) {
+			first = r;
+			continue;
+		}
+		CHECK(r.rc == first.rc);
+		CHECK_STR(r.out, first.out);
+		CHECK_STR(r.err.msg, first.err.msg);
+		free(r.out);
+	}
+	free(p);
+	*out = first.out;
+	*info = first.info;
+	*err = first.err;
+	return first.rc;
+}
+
+static void test_meibo(void)
+{
+	struct lt_extract_info info;
+	struct lt_err err;
+	char *out = NULL;
+	int rc = extract("meibo.xls", &out, &info, &err);
+
+	CHECK(rc == LT_OK);
+	if (rc)
+		fprintf(stderr, "meibo.xls: %s\n", err.msg);
+	CHECK_STR(out ? out : "",
+		  "[名簿]\n"
+		  "1:職員名簿\n"
+		  "3:氏名|フリガナ|生年月日|和暦コード|性別|住所\n"
+		  "4:検証 太郎|ケンショウ タロウ|@1970-01-01|#3450101|男|"
+		  "架空県見本市1-2-3\n"
+		  "5:試験 花子|シケン ハナコ|@1985-12-31|#3601231|女|"
+		  "架空県例題町4-5\n"
+		  "6:見本 次郎|ミホン ジロウ|@1961-03-05|#3600305|男\n"
+		  "[Sheet2]\n"
+		  "1:コード|金額|比率|登録日時|時刻\n"
+		  "2:#1|#1500|#0.25|@1970-01-01|18:00:00\n"
+		  "4:#2|#-42|#1.5\n"
+		  "[空]\n");
+	CHECK_STR(info.layout, "biff8");
+	CHECK_STR(info.encoding, "UTF-16LE");
+	CHECK(info.tables == 3);
+	CHECK(info.rows == 8);
+	CHECK_STR(info.warning, "");
+	free(out);
+}
+
+static void test_big(void)
+{
+	struct lt_extract_info info;
+	struct lt_err err;
+	char *out = NULL;
+	int rc = extract("big.xls", &out, &info, &err);
+
+	CHECK(rc == LT_OK);
+	if (rc)
+		fprintf(stderr, "big.xls: %s\n", err.msg);
+	CHECK(info.rows == 401);
+	CHECK(out && strstr(out, "[一覧]\n1:氏名|番号|生年月日\n"
+				 "2:試験 0|#3600000|@1950-01-01\n"));
+	CHECK(out && strstr(out, "\n401:試験 399|#3600399|@1999-04-08\n"));
+	free(out);
+	/* exactly 4096 bytes: in regular sectors, freexl reads it */
+	rc = extract("exact4096.xls", &out, &info, &err);
+	CHECK(rc == LT_OK);
+	CHECK(info.rows == 8);
+	free(out);
+}
+
+static void expect_error(const char *name, int code, const char *msg)
+{
+	struct lt_extract_info info;
+	struct lt_err err;
+	char *out = NULL;
+	int rc = extract(name, &out, &info, &err);
+
+	CHECK(rc == code);
+	if (rc != code || !strstr(err.msg, msg))
+		fprintf(stderr, "%s: rc %d: '%s' (expected %d '%s')\n", name,
+			rc, err.msg, code, msg);
+	CHECK(strstr(err.msg, msg) != NULL);
+	CHECK(!strchr(err.msg, '\n'));
+	free(out);
+}
+
+static void test_bad(void)
+{
+	expect_error("truncated.xls", LT_E_CORRUPT,
+		     "stream 'Workbook' claims 27000 bytes in a file of 14848");
+	expect_error("fat-loop.xls", LT_E_CORRUPT,
+		     "sector chain of 'Workbook' loops at sector");
+	expect_error("dir-loop.xls", LT_E_CORRUPT, "directory tree loops");
+	expect_error("badlen.xls", LT_E_CORRUPT,
+		     "length 4000 runs past the end of the stream");
+	expect_error("longrec.xls", LT_E_CORRUPT,
+		     "record 0x00ef at offset 20: length 9000 (at most 8224)");
+	expect_error("dims-huge.xls", LT_E_LIMIT,
+		     "sheet dimensions 1048576 x 256 too large");
+	expect_error("dims-wrap.xls", LT_E_LIMIT,
+		     "sheet dimensions 2147483648 x 2 too large");
+	expect_error("dims-limit.xls", LT_E_LIMIT,
+		     "sheet dimensions total 20000021 cells");
+	expect_error("nodims-huge.xls", LT_E_LIMIT,
+		     "sheet dimensions 65536 x 65536 too large");
+	expect_error("datebomb.xls", LT_E_LIMIT, "date cells need over");
+	/* encrypted: refused, freexl not called */
+	{
+		struct lt_extract_info info;
+		struct lt_err err = LT_ERR_INIT;
+		char *out = NULL;
+		int rc;
+		size_t len;
+		uint8_t *p = slurp("tests/unit/data/protect/xls-rc4-cryptoapi."
+				   "xls",
+				   &len);
+		struct result r;
+
+		(void)info;
+		(void)out;
+		CHECK(p != NULL);
+		if (p) {
+			run1(p, len, 0, 0, &r);
+			rc = r.rc;
+			CHECK(rc == LT_E_UNSUPPORTED);
+			CHECK(strstr(r.err.msg, "encrypted (FILEPASS)") != NULL);
+			CHECK(r.begins == 0);
+			free(r.out);
+		}
+		free(p);
+		(void)err;
+	}
+}
+
+static void test_not_xls(void)
+{
+	static const uint8_t biff2[] = { 0x09, 0x00, 0x04, 0x00, 0x02, 0x00,
+					 0x10, 0x00, 0x0a, 0x00, 0x00, 0x00 };
+	static const uint8_t text[] = "氏名,生年月日\n";
+	struct result r;
+
+	run1(biff2, sizeof(biff2), 0, 0, &r);
+	CHECK(r.rc == LT_E_UNSUPPORTED);
+	CHECK(strstr(r.err.msg, "BIFF2-4") != NULL);
+	free(r.out);
+	run1(text, sizeof(text) - 1, 0, 0, &r);
+	CHECK(r.rc == LT_E_CORRUPT);
+	free(r.out);
+}
+
+static void test_stop(void)
+{
+	size_t len;
+	uint8_t *p = slurp(DATA "meibo.xls", &len);
+	struct result r;
+
+	if (!p) {
+		CHECK(0);
+		return;
+	}
+	run1(p, len, 0, 2, &r);
+	CHECK(r.rc == 42);
+	CHECK(r.begins == 1 && r.ends == 0);
+	free(r.out);
+	free(p);
+}
+
+/* --- lt_xls_biff_check on hand-built streams ----------------------------- */
+
+struct sb {
+	uint8_t p[1 << 17];
+	size_t len;
+};
+
+static void rec(struct sb *s, unsigned type, const void *data, size_t n)
+{
+	s->p[s->len] = (uint8_t)type;
+	s->p[s->len + 1] = (uint8_t)(type >> 8);
+	s->p[s->len + 2] = (uint8_t)n;
+	s->p[s->len + 3] = (uint8_t)(n >> 8);
+	if (n)
+		memcpy(s->p + s->len + 4, data, n);
+	s->len += 4 + n;
+}
+
+static void bof(struct sb *s, unsigned vers, unsigned dt)
+{
+	uint8_t d[16] = { 0 };
+
+	d[0] = (uint8_t)vers;
+	d[1] = (uint8_t)(vers >> 8);
+	d[2] = (uint8_t)dt;
+	d[3] = (uint8_t)(dt >> 8);
+	rec(s, 0x0809, d, sizeof(d));
+}
+
+static void dims8(struct sb *s, uint32_t rows, uint16_t cols)
+{
+	uint8_t d[14] = { 0 };
+
+	d[4] = (uint8_t)rows;
+	d[5] = (uint8_t)(rows >> 8);
+	d[6] = (uint8_t)(rows >> 16);
+	d[7] = (uint8_t)(rows >> 24);
+	d[10] = (uint8_t)cols;
+	d[11] = (uint8_t)(cols >> 8);
+	rec(s, 0x0200, d, sizeof(d));
+}
+
+static void boundsheet(struct sb *s, uint32_t off)
+{
+	uint8_t d[10] = { 0 };
+
+	d[0] = (uint8_t)off;
+	d[1] = (uint8_t)(off >> 8);
+	d[2] = (uint8_t)(off >> 16);
+	d[3] = (uint8_t)(off >> 24);
+	d[6] = 2;
+	d[8] = 'S';
+	d[9] = '1';
+	rec(s, 0x0085, d, sizeof(d));
+}
+
+static int check(struct sb *s, struct lt_xls_biff *b, struct lt_err *e)
+{
+	lt_err_clear(e);
+	memset(b, 0xa5, sizeof(*b));
+	return lt_xls_biff_check(s->p, s->len, b, e);
+}
+
+static void test_biff_check(void)
+{
+	struct sb *s = calloc(1, sizeof(*s));
+	struct lt_xls_biff b;
+	struct lt_err e;
+	uint8_t z[8224] = { 0 };
+	unsigned i;
+	size_t at;
+
+	/* a minimal workbook: globals, one sheet of 10 x 3 */
+	bof(s, 0x0600, 5);
+	at = s->len;
+	boundsheet(s, 0);
+	rec(s, 0x000a, NULL, 0);
+	{
+		uint32_t off = (uint32_t)s->len;
+
+		s->p[at + 4] = (uint8_t)off; /* patch lbPlyPos */
+	}
+	bof(s, 0x0600, 0x10);
+	dims8(s, 10, 3);
+	rec(s, 0x000a, NULL, 0);
+	CHECK(check(s, &b, &e) == LT_OK);
+	CHECK(b.version == 8 && b.sheets == 1 && !b.encrypted);
+	CHECK(b.cells == 30);
+	CHECK(b.end == s->len);
+	/* trailing zeros: freexl's end mark */
+	memset(s->p + s->len, 0, 64);
+	s->len += 64;
+	CHECK(check(s, &b, &e) == LT_OK && b.end == s->len - 64);
+	s->len -= 64;
+
+	/* the limit is inclusive: 20,000,000 cells pass, one more row not */
+	s->len -= 4 + 14 + 4;
+	dims8(s, 4000000, 5);
+	rec(s, 0x000a, NULL, 0);
+	CHECK(check(s, &b, &e) == LT_OK && b.cells == 20000000);
+	s->len -= 4 + 14 + 4;
+	dims8(s, 4000001, 5);
+	rec(s, 0x000a, NULL, 0);
+	CHECK(check(s, &b, &e) == LT_E_LIMIT);
+	CHECK_STR(e.msg, "sheet dimensions 4000001 x 5 too large (at most "
+			 "20000000 cells)");
+	/* rows with no column still cost freexl a loop each */
+	s->len -= 4 + 14 + 4;
+	dims8(s, 30000000, 0);
+	rec(s, 0x000a, NULL, 0);
+	CHECK(check(s, &b, &e) == LT_E_LIMIT);
+	s->len -= 4 + 14 + 4;
+	dims8(s, 10, 3);
+	rec(s, 0x000a, NULL, 0);
+
+	/* a short DIMENSIONS */
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+
+		bof(t, 0x0600, 5);
+		rec(t, 0x000a, NULL, 0);
+		bof(t, 0x0600, 0x10);
+		rec(t, 0x0200, z, 8);
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		CHECK(strstr(e.msg, "DIMENSIONS record of 8 bytes") != NULL);
+		free(t);
+	}
+	/* FILEPASS: encrypted, the rest not read (it would not parse) */
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+
+		bof(t, 0x0600, 5);
+		rec(t, 0x002f, z, 54);
+		rec(t, 0x0200, z, 3);
+		CHECK(check(t, &b, &e) == LT_OK);
+		CHECK(b.encrypted);
+		free(t);
+	}
+	/* not a workbook stream: no BOF, or a BIFF2 version */
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+
+		rec(t, 0x0085, z, 10);
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		t->len = 0;
+		bof(t, 0x0200, 5);
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		CHECK(strstr(e.msg, "version 0x0200") != NULL);
+		t->len = 0;
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		/* BIFF5: 16-bit DIMENSIONS fields at other offsets */
+		bof(t, 0x0500, 5);
+		rec(t, 0x000a, NULL, 0);
+		bof(t, 0x0500, 0x10);
+		{
+			uint8_t d[10] = { 0, 0, 0x10, 0, 0, 0, 4, 0, 0, 0 };
+
+			rec(t, 0x0200, d, sizeof(d));
+		}
+		CHECK(check(t, &b, &e) == LT_OK);
+		CHECK(b.version == 5 && b.cells == 64);
+		free(t);
+	}
+	/* more XF records than freexl's table holds */
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+
+		bof(t, 0x0600, 5);
+		for (i = 0; i < 8193 && t->len + 24 < sizeof(t->p); i++)
+			rec(t, 0x00e0, z, 2);
+		CHECK(i == 8193);
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		CHECK(strstr(e.msg, "more than 8192 XF records") != NULL);
+		free(t);
+	}
+	/* an SST claiming more strings than the stream can hold */
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+		uint8_t d[8] = { 0, 0, 0, 1, 0, 0, 0, 1 };
+
+		bof(t, 0x0600, 5);
+		rec(t, 0x00fc, d, 8);
+		CHECK(check(t, &b, &e) == LT_E_CORRUPT);
+		CHECK(strstr(e.msg, "SST claims 16777216 strings") != NULL);
+		free(t);
+	}
+	/* a record shorter than its header says, at the very end */
+	s->len -= 4;
+	s->p[s->len] = 0x0a;
+	s->p[s->len + 1] = 0;
+	s->p[s->len + 2] = 10;
+	s->p[s->len + 3] = 0;
+	s->len += 4;
+	CHECK(check(s, &b, &e) == LT_E_CORRUPT);
+	/* 1-3 stray bytes at the end are not a record: ignored */
+	s->len -= 4;
+	rec(s, 0x000a, NULL, 0);
+	s->p[s->len++] = 0x42;
+	CHECK(check(s, &b, &e) == LT_OK);
+	free(s);
+}
+
+int main(void)
+{
+	test_meibo();
+	test_big();
+	test_bad();
+	test_not_xls();
+	test_stop();
+	test_biff_check();
+	CHECK_DONE();
+}
