@@ -35,7 +35,10 @@
  *             applies to the lines after it; values are separated by runs
  *             of blanks; "..." quotes may hold blanks (a doubled "" is a
  *             quote); "-" is an absent value; a line whose field count
- *             differs from its header's is bad.
+ *             differs from its header's is bad, and so is every data line
+ *             before the first #Fields: header (NEEDSWORK: headerless
+ *             ProxySG syslog exports would need the SGOS default field
+ *             list, which no test data here confirms).
  *   zeek      Zeek http.log in its ASCII (TSV) form: #separator, #fields
  *             (may change mid-file), #unset_field ("-"), #empty_field
  *             ("(empty)"); \xNN escapes are decoded (except \x00).
@@ -57,22 +60,24 @@
  *   tz_offset_s is ignored by every other format.
  *
  * Field mapping (absent values: "" for strings, -1 for byte counts, 0 for
- * status and port):
- *                squid         combined       elff/w3c              zeek
- *   client       client        host           c-ip                  id.orig_h
- *   user         user          user           cs-username           username
- *   method       method        request        cs-method             method
- *   host/port    URL           URL, vhost     cs-host, cs(Host),    host (else
- *                                             cs-uri, cs-uri-port,  id.resp_h),
- *                                             r-dns, r-ip, r-port   id.resp_p
- *                                             (w3c: s-ip, s-port)
- *   path         URL           URL            cs-uri-stem|path      uri
- *                                             + "?" cs-uri-query
- *   status       code/STATUS   status         sc-status             status_code
- *   bytes_in     bytes         bytes          sc-bytes              response_body_len
- *   bytes_out    -1            -1             cs-bytes              request_body_len
- *   action       CODE/status   %Ss suffix     s-action (else        ""
- *                                             sc-filter-result)
+ * status and port; zeek = zeek and zeek-json):
+ *              squid        combined     elff/w3c            zeek
+ *   client     client       host         c-ip                id.orig_h
+ *   user       user         user         cs-username         username
+ *   method     method       request      cs-method           method
+ *   host/port  URL          URL, vhost   cs-host, cs(Host),  host (else
+ *                                        cs-uri, cs-uri-port id.resp_h),
+ *                                        r-dns, r-ip, r-port id.resp_p
+ *                                        (w3c: s-ip, s-port)
+ *   path       URL          URL          cs-uri-stem|path    uri
+ *                                        + "?" cs-uri-query
+ *   status     code/STATUS  status       sc-status           status_code
+ *   bytes_in   bytes        bytes        sc-bytes            response_body_len
+ *   bytes_out  -1           -1           cs-bytes            request_body_len
+ *   action     CODE/status  %Ss suffix   s-action (else      ""
+ *                                        sc-filter-result)
+ * A port not in the log is the scheme's default (http 80, https 443,
+ * ftp 21) when the host is known.
  * A CONNECT's destination is its authority (host:port) and its path is "".
  * Hosts are lower-case without port, brackets or trailing dot.  Strings are
  * the logged bytes (not validated as UTF-8).
@@ -93,17 +98,17 @@
 
 /* One request.  Borrowed: valid only during the callback. */
 struct lt_proxy_event {
-	int64_t ts_ns;          /* UTC, ns since the epoch (ms precision or better) */
-	const char *client;     /* client address as text (IPv4/IPv6), "" if absent */
+	int64_t ts_ns;          /* UTC, ns since the epoch (ms or finer) */
+	const char *client;     /* client address as text, "" if absent */
 	const char *user;       /* "" if "-" */
 	const char *method;     /* GET, POST, CONNECT, ... */
-	const char *scheme;     /* lower-case as logged: http, https, ftp, tcp ..., "" */
-	const char *host;       /* destination name or IP, lower-case, no port */
+	const char *scheme;     /* lower-case: http, https, ftp, tcp ..., "" */
+	const char *host;       /* destination name or IP, lower-case */
 	int port;               /* 0 if unknown */
 	const char *path;       /* path+query, "" for CONNECT */
 	int status;             /* HTTP status, 0 unknown */
-	int64_t bytes_out;      /* client -> server; -1 unknown; never from totals */
-	int64_t bytes_in;       /* server -> client; -1 unknown */
+	int64_t bytes_out;      /* client -> server, -1 unknown; not totals */
+	int64_t bytes_in;       /* server -> client, -1 unknown */
 	const char *action;     /* TCP_MISS, TCP_NC_MISS, DENIED ..., "" */
 	const char *user_agent; /* "" if absent */
 	uint64_t line;          /* 1-based line number in the log */

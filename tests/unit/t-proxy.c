@@ -1045,11 +1045,18 @@ static void test_edges(void)
 		  "1432173601.012 1 10.0.0.1 TCP_MISS/200 5 GET\n"
 		  "99999999999.0 1 10.0.0.1 TCP_MISS/200 5 GET http://a/\n"
 		  "1432173601.0123456789 1 10.0.0.1 TCP_MISS/200 5 GET http://a/\n"
-		  "1432173601.5 -3 10.0.0.1 TCP_MISS/200 5 GET http://a/\n",
+		  "1432173601.5 -3 10.0.0.1 TCP_MISS/200 5 GET http://a/\n"
+		  "1432173601.5 0 ::1 NONE_NONE/000 0 - "
+		  "error:transaction-end-before-headers - HIER_NONE/- -\n",
 		  LT_LOG_SQUID, &c, &st) == LT_OK);
-	CHECK(st.lines == 7 && st.bad == 6 && st.events == 1);
-	if (c.n == 1)
+	CHECK(st.lines == 8 && st.bad == 6 && st.events == 2);
+	if (c.n == 2) {
 		CHECK(c.v[0].ts_ns == 1432173601500000000);
+		CHECK_STR(c.v[1].method, "");
+		CHECK_STR(c.v[1].path, "error:transaction-end-before-headers");
+		CHECK_STR(c.v[1].action, "NONE_NONE");
+		CHECK_STR(c.v[1].host, "");
+	}
 	evs_free(&c);
 
 	/* combined: bad dates, offsets, missing pieces */

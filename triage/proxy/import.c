@@ -136,6 +136,29 @@ static int count_pair(struct import *im, const struct lt_proxy_event *ev)
 		if (!im->tab)
 			return lt_err_set(im->err, LT_E_NOMEM, "out of memory");
 	}
+	/* Grow at two pairs per slot: a log holds up to a million pairs. */
+	if (im->npairs >= 2 * im->tabsize && im->tabsize < (1u << 22)) {
+		size_t ns = im->tabsize * 4, k;
+		struct pair **nt = lt_calloc(ns, sizeof(*nt));
+
+		if (nt) {
+			for (k = 0; k < im->tabsize; k++) {
+				struct pair *q = im->tab[k], *n;
+
+				for (; q; q = n) {
+					size_t j = hash_pair(q->client, q->host) &
+						   (ns - 1);
+
+					n = q->next;
+					q->next = nt[j];
+					nt[j] = q;
+				}
+			}
+			free(im->tab);
+			im->tab = nt;
+			im->tabsize = ns;
+		}
+	}
 	i = hash_pair(ev->client, ev->host) & (im->tabsize - 1);
 	for (p = im->tab[i]; p; p = p->next)
 		if (!strcmp(p->client, ev->client) && !strcmp(p->host, ev->host))

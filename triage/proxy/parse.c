@@ -507,7 +507,8 @@ static bool authority(struct parser *p, const char *a, size_t n,
 		}
 	} else {
 		colon = memchr(a, ':', n);
-		if (colon && !memchr(colon + 1, ':', n - (size_t)(colon - a) - 1)) {
+		if (colon &&
+		    !memchr(colon + 1, ':', n - (size_t)(colon - a) - 1)) {
 			hn = (size_t)(colon - a);
 			*port = parse_port(colon + 1, n - hn - 1);
 		} else {
@@ -666,7 +667,8 @@ static int parse_squid(struct parser *p, char *s, size_t n,
 	ev->action = t[3];
 	ev->status = st;
 	ev->bytes_in = (int64_t)v;
-	ev->method = t[5];
+	if (!(l[5] == 1 && t[5][0] == '-'))
+		ev->method = t[5];
 	if (!split_url(p, t[6], l[6], is_connect(t[5]), ev))
 		return LINE_BAD;
 	if (count > 7 && !(l[7] == 1 && t[7][0] == '-'))
@@ -784,7 +786,8 @@ static int parse_combined(struct parser *p, char *s, size_t n,
 		int vport = 0;
 
 		if (c && vhost.s[0] != '[') {
-			vport = parse_port(c + 1, vhost.n - (size_t)(c - vhost.s) - 1);
+			vport = parse_port(c + 1, vhost.n -
+						  (size_t)(c - vhost.s) - 1);
 			if (vport)
 				hn = (size_t)(c - vhost.s);
 		}
@@ -821,16 +824,20 @@ static int parse_combined(struct parser *p, char *s, size_t n,
 			if (!q || (q + 1 < end && !is_blank(q[1])))
 				return LINE_BAD;
 			*q = '\0';
-			ev->user_agent = ua[0] == '-' && !ua[1] ? empty_str : ua;
+			ev->user_agent =
+				ua[0] == '-' && !ua[1] ? empty_str : ua;
 			pos = q + 1;
 			if (next_tok(&pos, end, &tok, &tl)) {
 				char *colon = memchr(tok, ':', tl);
 				size_t i;
 
-				for (i = 0; tok + i < colon; i++)
-					if (!((tok[i] >= 'A' && tok[i] <= 'Z') ||
-					      tok[i] == '_'))
+				for (i = 0; tok + i < colon; i++) {
+					char ch = tok[i];
+
+					if (!((ch >= 'A' && ch <= 'Z') ||
+					      ch == '_'))
 						break;
+				}
 				if (colon && i && tok + i == colon) {
 					*colon = '\0';
 					ev->action = tok;
@@ -873,7 +880,8 @@ static int w3c_header(struct parser *p, char *s, size_t n)
 		p->w3c_has_date = false;
 		while (next_tok(&pos, end, &tok, &tl)) {
 			if (i < MAX_COLS) {
-				p->w3c_role[i] = (unsigned char)w3c_role_of(tok, tl);
+				p->w3c_role[i] =
+					(unsigned char)w3c_role_of(tok, tl);
 				if (p->w3c_role[i] == R_DATE)
 					p->w3c_has_date = true;
 			}
@@ -882,10 +890,12 @@ static int w3c_header(struct parser *p, char *s, size_t n)
 		p->w3c_cols = i;
 		p->w3c_ok = i > 0;
 	} else if (has_prefix(s, n, "#Software:")) {
-		p->sgos = p->fmt == LT_LOG_ELFF || memmem(s, n, "SGOS", 4) != NULL;
+		p->sgos = p->fmt == LT_LOG_ELFF ||
+			  memmem(s, n, "SGOS", 4) != NULL;
 	} else if (has_prefix(s, n, "#Date:")) {
 		pos = s + 6;
-		if (next_tok(&pos, end, &tok, &tl) && w3c_date(p, tok, tl, &days))
+		if (next_tok(&pos, end, &tok, &tl) &&
+		    w3c_date(p, tok, tl, &days))
 			p->w3c_hdr_days = days;
 	}
 	return LINE_COMMENT;
@@ -1228,7 +1238,8 @@ static int zeek_header(struct parser *p, char *s, size_t n)
 		size_t tl;
 		char c;
 
-		if (next_tok(&pos, end, &tok, &tl) && zeek_sep_value(tok, tl, &c))
+		if (next_tok(&pos, end, &tok, &tl) &&
+		    zeek_sep_value(tok, tl, &c))
 			p->zeek_sep = c;
 		return LINE_COMMENT;
 	}
@@ -1394,9 +1405,11 @@ static char *json_string(char *s, char *end, struct val *v)
 				return NULL;
 			r += 4;
 			if (c >= 0xd800 && c < 0xdc00 && end - r >= 6 &&
-			    r[0] == '\\' && r[1] == 'u' && hex4(r + 2, end, &c2) &&
-			    c2 >= 0xdc00 && c2 < 0xe000) {
-				c = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00);
+			    r[0] == '\\' && r[1] == 'u' &&
+			    hex4(r + 2, end, &c2) && c2 >= 0xdc00 &&
+			    c2 < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (c2 - 0xdc00);
 				r += 6;
 			} else if (!c || (c >= 0xd800 && c < 0xe000)) {
 				c = 0xfffd;
@@ -1692,7 +1705,8 @@ static int src_read(struct source *src, char *buf, size_t len, size_t *got,
 		return LT_OK;
 	}
 	if (src->gz) {
-		int n = gzread(src->gz, buf, (unsigned)LT_MIN(len, (size_t)INT_MAX));
+		int n = gzread(src->gz, buf,
+			       (unsigned)LT_MIN(len, (size_t)INT_MAX));
 		int zerr;
 		const char *msg;
 
@@ -1855,8 +1869,10 @@ int lt_log_parse_file(const char *path, enum lt_log_format fmt,
 				  (int)fmt);
 	src.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (src.fd < 0)
-		return lt_err_set(err, errno == ENOENT ? LT_E_NOTFOUND : LT_E_IO,
-				  "cannot open '%s': %s", path, strerror(errno));
+		return lt_err_set(err,
+				  errno == ENOENT ? LT_E_NOTFOUND : LT_E_IO,
+				  "cannot open '%s': %s", path,
+				  strerror(errno));
 	if (fstat(src.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(src.fd);
 		return lt_err_set(err, LT_E_IO, "cannot read '%s': %s", path,

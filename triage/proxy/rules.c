@@ -120,7 +120,9 @@ static void tbl_remove(struct table *t, struct item *it)
 		if (!t->slots[j])
 			break;
 		k = t->slots[j]->hash & (t->cap - 1);
-		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+		/* move it back unless its home is cyclically in (i, j] */
+		if ((j > i && (k <= i || k > j)) ||
+		    (j < i && k <= i && k > j)) {
 			t->slots[i] = t->slots[j];
 			i = j;
 		}
@@ -440,8 +442,8 @@ static int ioc_line(struct lt_ioc *ioc, const char *s, size_t n,
 				bits = (unsigned)b;
 			}
 			ip_key(key, addr, v6, bits);
-			rc = ioc_add(ioc, &ioc->ips, key, sizeof(key), IOC_IP, s,
-				     n, &e);
+			rc = ioc_add(ioc, &ioc->ips, key, sizeof(key),
+				     IOC_IP, s, n, &e);
 			if (rc)
 				return lt_err_set(err, rc, "out of memory");
 			if (v6)
@@ -581,8 +583,10 @@ int lt_ioc_load(const char *path, struct lt_ioc **out, struct lt_err *err)
 	int rc;
 
 	if (!f)
-		return lt_err_set(err, errno == ENOENT ? LT_E_NOTFOUND : LT_E_IO,
-				  "cannot open '%s': %s", path, strerror(errno));
+		return lt_err_set(err,
+				  errno == ENOENT ? LT_E_NOTFOUND : LT_E_IO,
+				  "cannot open '%s': %s", path,
+				  strerror(errno));
 	for (;;) {
 		if (cap - len < 65536) {
 			char *nb;
@@ -836,7 +840,8 @@ int lt_upload_agg_add(struct lt_upload_agg *a,
 	b = (struct bucket *)tbl_find(&a->t, a->kb.buf, n, h);
 	if (!b) {
 		if (a->t.count >= a->max) {
-			rc = close_buckets(a, LT_MAX(hour, a->newest_hour), err);
+			rc = close_buckets(a, LT_MAX(hour, a->newest_hour),
+					   err);
 			if (!rc && a->t.count >= a->max)
 				rc = close_buckets(a, INT64_MAX, err);
 			if (rc)
