@@ -357,7 +357,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 struct member_ctx {
 	struct worker *w;
 	int depth;
-	bool deleted;
+	const char *container; /* the archive's path */
 };
 
 /* One archive member: a file of its own, a child of the archive's row. */
@@ -378,9 +378,19 @@ static int on_member(const struct lt_archive_member *m, void *udata)
 		free(e);
 		return LT_E_NOMEM;
 	}
-	b->member_path = strdup(m->content ? m->content->path : m->path);
+	if (m->content) {
+		b->member_path = strdup(m->content->path);
+	} else {
+		size_t n = strlen(mc->container) + strlen(m->path) + 2;
+
+		b->member_path = malloc(n);
+		if (b->member_path)
+			snprintf(b->member_path, n, "%s!%s", mc->container,
+				 m->path);
+	}
 	b->member_size = m->size == UINT64_MAX ? 0 : m->size;
-	b->job = w->job;
+	b->job = e->job = w->job;
+	e->member_path = b->member_path ? strdup(b->member_path) : NULL;
 	q_push(&w->sh->q, b);
 	if (m->content) {
 		w->records = 0;
@@ -544,7 +554,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 	case LT_KIND_TAR:
 	case LT_KIND_GZIP:
 	case LT_KIND_CAB: {
-		struct member_ctx mc = { w, depth, false };
+		struct member_ctx mc = { w, depth, inner->path };
 		struct lt_protection_summary whole;
 		int rc;
 
@@ -1068,16 +1078,21 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 					rc = err->code;
 					*stop = 1; /* the DB failed: stop */
 				}
-				if (m->kind == M_END) {
+				if (m->kind == M_END && !m->member_path) {
 					prog.files_done++;
 					prog.bytes_done += m->bytes;
+				}
+				if (m->kind == M_END) {
 					prog.records = stats->records;
 					if (cb && cb->problem &&
 					    (!strcmp(m->status, "error") ||
 					     m->detail[0]) &&
 					    strcmp(m->status, "skipped") &&
 					    strcmp(m->status, "not_examined"))
-						cb->problem(m->job->path,
+						cb->problem(m->member_path ?
+							    m->member_path :
+							    m->job->path,
+							    m->status,
 							    m->detail,
 							    cb->udata);
 				}

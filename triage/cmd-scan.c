@@ -48,10 +48,16 @@ struct scan_state {
 	uint64_t problems;
 };
 
-static void on_problem(const char *path, const char *detail, void *udata)
+static void on_problem(const char *path, const char *status,
+		       const char *detail, void *udata)
 {
 	struct scan_state *ss = udata;
 
+	if (!strcmp(status, "protected")) {
+		lt_info(1, "'%s': '%s': protected: %s", ss->evname, path,
+			detail);
+		return;
+	}
 	ss->problems++;
 	lt_warn("'%s': '%s': %s", ss->evname, path, detail);
 }

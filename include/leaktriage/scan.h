@@ -34,8 +34,11 @@ struct lt_scan_progress {
 struct lt_scan_cb {
 	/* MAY: now and then, from the writer thread */
 	void (*progress)(const struct lt_scan_progress *p, void *udata);
-	/* MAY: a file could not be read or parsed (the scan goes on) */
-	void (*problem)(const char *path, const char *detail, void *udata);
+	/* MAY: a file could not be read or parsed, or is protected (status
+	 * says which: "error", "protected", "ok" with a warning); the scan
+	 * goes on */
+	void (*problem)(const char *path, const char *status,
+			const char *detail, void *udata);
 	void *udata;
 };
 
