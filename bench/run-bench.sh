@@ -17,7 +17,7 @@
 
 set -u
 
-ORDER="walk scan acquire proxy"
+ORDER="walk scan xlsx acquire proxy"
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
