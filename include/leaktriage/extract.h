@@ -211,7 +211,8 @@ int lt_extract_docx(const struct lt_scan_input *in,
  * (lt_xls_biff_check() below), and only the checked records are written,
  * in a fresh compound file of our own layout, into a memfd that freexl
  * opens as /proc/self/fd/N.  Nothing is written to disk, and freexl's
- * compound-file code only ever sees a well-formed container.
+ * compound-file code only ever sees a well-formed container.  Dates and
+ * formula results are not left to freexl (see lt_extract_xls()).
  */
 
 /* At most this many cells per sheet and over all sheets (freexl keeps 16
@@ -219,11 +220,11 @@ int lt_extract_docx(const struct lt_scan_input *in,
 #define LT_XLS_MAX_CELLS ((uint64_t)20000000)
 /* The Workbook stream is read up to this size; larger is LT_E_LIMIT. */
 #define LT_XLS_MAX_STREAM ((uint64_t)256 << 20)
-/* freexl turns a date serial into text by counting days one by one from
- * 1900 (0.6 ns a day here): the date-formatted numbers of a workbook may
- * add up to this many days, about 18 seconds of freexl's time (65536 rows
- * with ten date columns of this century need 2.9e10); more is LT_E_LIMIT. */
-#define LT_XLS_MAX_DATE_DAYS ((uint64_t)30000000000)
+/* Cells the extractor interprets itself (date- and time-formatted numbers,
+ * formula results): 32 bytes each; more is LT_E_LIMIT. */
+#define LT_XLS_MAX_MARKS ((size_t)2000000)
+/* Text of formula results (string formulas), in bytes. */
+#define LT_XLS_MAX_FORMULA_TEXT ((size_t)64 << 20)
 
 /* What the BIFF check found. */
 struct lt_xls_biff {
@@ -231,7 +232,7 @@ struct lt_xls_biff {
 	bool encrypted;      /* a FILEPASS record: the rest was not read */
 	uint32_t sheets;     /* BOUNDSHEET records */
 	uint64_t cells;      /* cells freexl would allocate, all sheets */
-	uint64_t date_days;  /* freexl's day-counting work for date cells */
+	uint64_t marks;      /* date/time cells and formula results noted */
 	uint64_t end;        /* bytes freexl reads: up to a 0/0 record */
 	uint16_t codepage;   /* CODEPAGE record, 0 if none */
 };
@@ -239,19 +240,18 @@ struct lt_xls_biff {
 /*
  * Check a Workbook stream (p, len) the way freexl 1.0.6 will read it:
  * records up to the first one of type 0 and length 0 (freexl's end mark) or
- * the end of the stream.  Refused:
+ * the end of the stream (1-3 bytes left over are ignored).  Refused:
  *   LT_E_CORRUPT  a record longer than 8224 bytes (freexl's record buffer)
  *                 or running past the end of the stream; no BOF first, or a
- *                 BOF version other than BIFF5/BIFF8; a DIMENSIONS record
- *                 shorter than its fields; more than 8192 XF records (past
- *                 freexl's table); an SST claiming more strings than the
- *                 stream can hold;
- *   LT_E_LIMIT    "sheet dimensions R x C too large" when one sheet's
- *                 DIMENSIONS (or, without one, its highest cell) exceeds
- *                 LT_XLS_MAX_CELLS; the same for the total over every
- *                 allocation freexl would make; more than
- *                 LT_XLS_MAX_DATE_DAYS of date conversion work; more than
- *                 65535 sheets.
+ *                 BOF version other than BIFF5/BIFF8; a DIMENSIONS, XF or
+ *                 FORMAT record shorter than its fields; more than 8192 XF
+ *                 records (past freexl's table); an SST claiming more
+ *                 strings than the stream can hold;
+ *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000
+ *                 cells)" when one sheet's DIMENSIONS (or, without one, its
+ *                 highest cell) exceeds LT_XLS_MAX_CELLS ("sheet dimensions
+ *                 total N cells: too many" for the sum of every allocation
+ *                 freexl would make); more than 65535 sheets.
  * A FILEPASS record ends the check with out->encrypted set and LT_OK (the
  * records after it are encrypted).  out is written on LT_OK only.  Pure
  * function, thread-safe.  Used by lt_extract_xls(); public for tests and
@@ -267,30 +267,46 @@ int lt_xls_biff_check(const uint8_t *p, size_t len, struct lt_xls_biff *out,
  * order (chart sheets give empty tables).  lt_row.row is the sheet's 1-based
  * row number; rows without any value are not emitted; cells keep their
  * column position (an empty cell in the middle is "" with LT_CELL_TEXT) and
- * trailing empty cells are dropped.  Hints: text cells LT_CELL_TEXT (UTF-8,
- * as freexl converts it); integer and floating-point numbers LT_CELL_NUMBER
- * ("3600305", "1.5": the shortest form that reads back to the same double);
- * date and date-time cells LT_CELL_DATE as "YYYY-MM-DD" (the time of a
- * date-time is dropped); a time-of-day cell ("HH:MM:SS") has no date and is
- * LT_CELL_TEXT.
+ * trailing empty cells are dropped.  Cells:
+ *   text               LT_CELL_TEXT, UTF-8 as freexl converts it;
+ *   number             LT_CELL_NUMBER, the shortest text that reads back
+ *                      as the same double ("3600305", "1.5", "-42");
+ *   date, date-time    a number whose number format is a date (built-in
+ *                      14-17, 22; a custom format with m and y or d outside
+ *                      quotes and brackets, Japanese era formats included):
+ *                      LT_CELL_DATE "YYYY-MM-DD", converted here from the
+ *                      serial (1900 or 1904 system, DATEMODE record; the
+ *                      time dropped; the phantom 1900-02-29, serials below
+ *                      1 and years past 9999 stay numbers), as the xlsx
+ *                      extractor does.  freexl is not asked: it counts the
+ *                      days one by one (2.3 s for 60,000 birthdates), so
+ *                      the copy it reads has every format set to General;
+ *   time of day        a number in [0, 1) with a time format: "HH:MM:SS",
+ *                      LT_CELL_TEXT (no date to give);
+ *   formula            its cached result, which freexl does not read: a
+ *                      number (a date if formatted so), a string (BIFF8),
+ *                      "TRUE"/"FALSE"; errors give an empty cell.
  *
  * info: zeroed, then encoding "UTF-16LE" (BIFF8) or "CP<n>" (BIFF5, from
  * its CODEPAGE record), layout "biff8" or "biff5", tables, rows, and the
  * first problem in warning.
  *
- * Returns LT_OK, a sink's non-zero value (extraction stops), or:
+ * Returns LT_OK, a sink's non-zero value (extraction stops; table_end is
+ * not called then), or:
  *   LT_E_UNSUPPORTED  the workbook is encrypted (FILEPASS: call
  *                     lt_protection_check() first), or is a BIFF2-4 file
  *                     outside a compound file;
  *   LT_E_CORRUPT, LT_E_LIMIT  from the compound-file reader or
- *                     lt_xls_biff_check(); no Workbook/Book stream;
+ *                     lt_xls_biff_check(); no Workbook/Book stream; more
+ *                     than LT_XLS_MAX_MARKS cells or
+ *                     LT_XLS_MAX_FORMULA_TEXT bytes of formula text;
  *   LT_E_DEP          freexl refused the workbook (its error named);
  *   LT_E_IO           memfd_create or writing it failed;
  *   LT_E_NOMEM, or the error of in->read.
  * Thread-safe: one call per file per thread (each has its own memfd and
- * freexl handle).  Memory: the stream is streamed into the memfd (its size
- * in RAM), plus what freexl holds (LT_XLS_MAX_CELLS x 16 bytes at most,
- * plus the strings).
+ * freexl handle).  Memory: the checked stream in the memfd (its size, in
+ * RAM), what freexl holds (LT_XLS_MAX_CELLS x 16 bytes at most, plus the
+ * strings), the marks, 3.5 MB of row buffers.
  */
 int lt_extract_xls(const struct lt_scan_input *in,
 		   const struct lt_extract_sink *sink,

@@ -71,6 +71,38 @@ static void set(struct lt_protection *o, bool prot, bool strong,
 	va_end(ap);
 }
 
+/* Read len bytes at off (fewer at the end of the file) into buf. */
+static int in_read(const struct lt_scan_input *in, uint64_t off, uint8_t *buf,
+		   size_t len, size_t *got, struct lt_err *err)
+{
+	size_t done = 0;
+
+	*got = 0;
+	if (off >= in->size)
+		return LT_OK;
+	len = (size_t)LT_MIN((uint64_t)len, in->size - off);
+	if (in->data) {
+		memcpy(buf, in->data + off, len);
+		*got = len;
+		return LT_OK;
+	}
+	if (!in->read)
+		return lt_err_set(err, LT_E_ARG, "no data to read");
+	while (done < len) {
+		size_t g = 0;
+		int rc = in->read(in->src, off + done, buf + done, len - done,
+				  &g, err);
+
+		if (rc)
+			return rc;
+		if (!g)
+			break;
+		done += g;
+	}
+	*got = done;
+	return LT_OK;
+}
+
 /* --- crypto helpers ------------------------------------------------------ */
 
 struct rc4 {
@@ -553,9 +585,6 @@ static int check_xls(struct lt_cfb *f, const struct lt_cfb_entry *e,
 	return rc;
 }
 
-static int in_read(const struct lt_scan_input *in, uint64_t off, uint8_t *buf,
-		   size_t len, size_t *got, struct lt_err *err);
-
 /* A BIFF2-4 worksheet outside a compound file (what libmagic may call
  * application/vnd.ms-excel): 09 00/02/04 xx, a length, 00. */
 static int check_raw_biff(const struct lt_scan_input *in,
@@ -696,37 +725,6 @@ struct win {
 	size_t len;
 	uint64_t off; /* of p[0] in the file */
 };
-
-static int in_read(const struct lt_scan_input *in, uint64_t off, uint8_t *buf,
-		   size_t len, size_t *got, struct lt_err *err)
-{
-	size_t done = 0;
-
-	*got = 0;
-	if (off >= in->size)
-		return LT_OK;
-	len = (size_t)LT_MIN((uint64_t)len, in->size - off);
-	if (in->data) {
-		memcpy(buf, in->data + off, len);
-		*got = len;
-		return LT_OK;
-	}
-	if (!in->read)
-		return lt_err_set(err, LT_E_ARG, "no data to read");
-	while (done < len) {
-		size_t g = 0;
-		int rc = in->read(in->src, off + done, buf + done, len - done,
-				  &g, err);
-
-		if (rc)
-			return rc;
-		if (!g)
-			break;
-		done += g;
-	}
-	*got = done;
-	return LT_OK;
-}
 
 static int win_read(const struct lt_scan_input *in, uint64_t off, size_t len,
 		    struct win *w, struct lt_err *err)
@@ -1048,8 +1046,7 @@ static size_t last_key(const uint8_t *p, size_t len, const char *key)
 	while ((k = memrmem(p, len, key))) {
 		size_t i = (size_t)(k - p) + strlen(key);
 
-		if (i >= (size_t)(k - p) + 1 &&
-		    (i == len || pdf_space(p[i]) || pdf_delim(p[i])))
+		if (i == len || pdf_space(p[i]) || pdf_delim(p[i]))
 			return i;
 		len = (size_t)(k - p);
 	}
@@ -1322,7 +1319,6 @@ static void parse_enc(const uint8_t *p, size_t len, size_t at,
 		      struct pdf_enc *e)
 {
 	struct span s;
-	long long v;
 
 	s = dict_get(p, len, at, "Filter");
 	span_text(p, s, e->filter, sizeof(e->filter));
@@ -1353,7 +1349,6 @@ static void parse_enc(const uint8_t *p, size_t len, size_t at,
 			span_text(p, dict_get(p, f.b, f.a, "CFM"), e->cfm,
 				  sizeof(e->cfm));
 	}
-	(void)v;
 }
 
 /* ISO 32000-1 algorithm 2: the file key from a password (R2-R4). */

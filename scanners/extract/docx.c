@@ -114,8 +114,8 @@ static int para_end(struct dx *d)
 static int cell_add(struct dx *d, size_t off, size_t len)
 {
 	if (d->ncells >= LT_OOXML_MAX_COLS)
-		return lt_err_set(d->err, LT_E_LIMIT, "%s row %" PRIu64 ": more "
-				  "than %d cells", d->table, d->row_no,
+		return lt_err_set(d->err, LT_E_LIMIT, "%s row %" PRIu64
+				  ": more than %d cells", d->table, d->row_no,
 				  LT_OOXML_MAX_COLS);
 	d->coff[d->ncells] = off;
 	d->clen[d->ncells] = len;
@@ -145,8 +145,8 @@ static int row_end(struct dx *d)
 	bool any = false;
 
 	for (i = 0; i < d->ncells; i++) {
-		d->cells[i].text = d->coff[i] == SIZE_MAX ? "" :
-							     d->text.p + d->coff[i];
+		d->cells[i].text =
+			d->coff[i] == SIZE_MAX ? "" : d->text.p + d->coff[i];
 		d->cells[i].len = d->clen[i];
 		d->cells[i].hint = LT_CELL_TEXT;
 		any |= d->clen[i] > 0;
@@ -156,12 +156,30 @@ static int row_end(struct dx *d)
 	return emit(d, d->table, d->row_no, d->cells, d->ncells);
 }
 
+/* w:gridSpan's w:val (prefixed, so not lt_ooxml_attr_get), 1..max. */
+static uint32_t grid_span(const struct lt_ooxml_attr *a, size_t count)
+{
+	uint32_t n = 0;
+	size_t i, k;
+
+	for (i = 0; i < count; i++) {
+		if (!lt_ooxml_is(a[i].local, a[i].llen, "val"))
+			continue;
+		for (k = 0; k < a[i].vlen && n < 100000; k++) {
+			char c = a[i].val[k];
+
+			if (c < '0' || c > '9')
+				break;
+			n = n * 10 + (uint32_t)(c - '0');
+		}
+	}
+	return n ? LT_MIN(n, (uint32_t)LT_OOXML_MAX_COLS) : 1;
+}
+
 static int dx_start(void *u, const char *name, size_t len,
 		    const struct lt_ooxml_attr *a, size_t count)
 {
 	struct dx *d = u;
-	const char *v;
-	size_t vl, i;
 	int rc;
 
 	if (d->first) {
@@ -236,20 +254,8 @@ static int dx_start(void *u, const char *name, size_t len,
 		return 0;
 	default:
 		if (!d->body && d->in_tc && d->tbl == 1 &&
-		    lt_ooxml_is(name, len, "gridSpan")) {
-			uint32_t n = 0;
-
-			/* w:val: the one attribute, prefixed */
-			for (i = 0; i < count; i++) {
-				if (!lt_ooxml_is(a[i].local, a[i].llen, "val"))
-					continue;
-				v = a[i].val;
-				vl = a[i].vlen;
-				for (; vl && *v >= '0' && *v <= '9'; v++, vl--)
-					n = n < 100000 ? n * 10 + (uint32_t)(*v - '0') : n;
-			}
-			d->span = n ? LT_MIN(n, (uint32_t)LT_OOXML_MAX_COLS) : 1;
-		}
+		    lt_ooxml_is(name, len, "gridSpan"))
+			d->span = grid_span(a, count);
 		return 0;
 	}
 }

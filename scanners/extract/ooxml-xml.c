@@ -30,6 +30,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "leaktriage/buf.h"
 #include "scanners/extract/ooxml.h"
 
 #define WIN ((size_t)256 << 10)
@@ -80,7 +81,7 @@ static void init(void)
 	xmlInitParser();
 }
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------ */
 
 bool lt_ooxml_attr_get(const struct lt_ooxml_attr *attr, size_t count,
 		       const char *local, const char **val, size_t *len)
@@ -100,12 +101,13 @@ bool lt_ooxml_attr_get(const struct lt_ooxml_attr *attr, size_t count,
 
 int lt_ooxml_buf_add(struct lt_ooxml_buf *b, const char *s, size_t n)
 {
+	/* before anything: max may have been lowered below cap */
+	if (b->len > b->max || n > b->max - b->len)
+		return LT_E_LIMIT;
 	if (n > b->cap - b->len) {
 		size_t cap = LT_MAX(b->cap * 2, (size_t)256);
 		char *p;
 
-		if (n > b->max - b->len)
-			return LT_E_LIMIT;
 		while (cap - b->len < n)
 			cap *= 2;
 		cap = LT_MIN(cap, b->max);
@@ -188,9 +190,11 @@ size_t lt_ooxml_unescape(char *s, size_t len)
 			long lo = xesc(r + 7);
 
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
-				w = put_utf8(w, 0x10000 + (uint32_t)((u - 0xD800)
-								     << 10) +
-						       (uint32_t)(lo - 0xDC00));
+				uint32_t cp = 0x10000 +
+					      ((uint32_t)(u - 0xD800) << 10) +
+					      (uint32_t)(lo - 0xDC00);
+
+				w = put_utf8(w, cp);
 				r += 14;
 				continue;
 			}
@@ -361,7 +365,7 @@ static size_t decode(const char *s, const char *e, char *out, bool attr)
 	return (size_t)(o - out);
 }
 
-/* ---- the tokenizer --------------------------------------------------------- */
+/* ---- the tokenizer ------------------------------------------------------ */
 
 struct xs {
 	struct lt_ooxml_member *m;
@@ -406,8 +410,8 @@ static int fill(struct xs *x)
 
 		if (x->cap >= MARKUP_MAX)
 			return lt_err_set(x->err, LT_E_LIMIT, "part '%s': "
-					  "byte %" PRIu64 ": markup longer than "
-					  "%zu bytes", x->part, x->base,
+					  "byte %" PRIu64 ": markup longer "
+					  "than %zu bytes", x->part, x->base,
 					  MARKUP_MAX);
 		b = realloc(x->buf, n);
 		if (b)
@@ -548,12 +552,20 @@ static inline bool same(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/*
+ * Split a qualified name at its first ':' as libxml2 does: no prefix when
+ * the name starts with ':' or what follows the ':' cannot start a name
+ * (then the whole is the local name; "a:b:c" is a and b:c).
+ */
 static inline void split(const char *q, size_t n, const char **pre,
 			 size_t *plen, const char **loc, size_t *llen)
 {
 	const char *c = find_byte(q, q + n, ':');
+	unsigned char f = c && c + 1 < q + n ? (unsigned char)c[1] : 0;
 
-	if (c) {
+	if (c && c > q &&
+	    ((f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z') || f == '_' ||
+	     f >= 0x80)) {
 		*pre = q;
 		*plen = (size_t)(c - q);
 		*loc = c + 1;
@@ -648,8 +660,9 @@ static int start_tag(struct xs *x, const char *s, const char *e)
 			goto need;
 		p = ve + 1;
 		LT_TRY(scan_chars(x, v, ve, acls, false, &end, &dec));
-		if (alen >= 5 && !memcmp(an, "xmlns", 5) &&
-		    (alen == 5 || an[5] == ':'))
+		split(an, alen, &pre, &plen, &loc, &llen);
+		if ((!plen && lt_ooxml_is(loc, llen, "xmlns")) ||
+		    lt_ooxml_is(pre, plen, "xmlns"))
 			continue; /* a namespace declaration */
 		if (nattr == x->acap) {
 			size_t na = x->acap ? x->acap * 2 : 16;
@@ -665,7 +678,10 @@ static int start_tag(struct xs *x, const char *s, const char *e)
 			x->acap = na;
 		}
 		a = &x->attr[nattr++];
-		split(an, alen, &a->prefix, &a->plen, &a->local, &a->llen);
+		a->prefix = pre;
+		a->plen = plen;
+		a->local = loc;
+		a->llen = llen;
 		if (dec) {
 			a->val = sc;
 			a->vlen = decode(v, ve, sc, true);
@@ -780,7 +796,9 @@ static int markup(struct xs *x)
 					 (size_t)(o - x->scratch));
 		}
 	}
-	if (n < 9 && (!memcmp(s, "<![CDATA[", n) || !memcmp(s, "<!--", LT_MIN(n, 4))))
+	/* a prefix of either, cut by the end of the window */
+	if (n < 9 && (!memcmp(s, "<![CDATA[", n) ||
+		      !memcmp(s, "<!--", LT_MIN(n, 4))))
 		goto need;
 	return xerr(x, s, "DTD or unknown markup (not allowed in OOXML)");
 need:
@@ -817,8 +835,11 @@ static bool sniff_other(struct xs *x)
 	while (enc < end && (is_ws(*enc) || *enc == '='))
 		enc++;
 	if (enc < end && (*enc == '"' || *enc == '\'')) {
-		const char *v = enc + 1, *ve = memchr(v, *enc, (size_t)(end - v));
-		size_t vl = ve ? (size_t)(ve - v) : 0;
+		const char *v = enc + 1, *ve;
+		size_t vl;
+
+		ve = memchr(v, *enc, (size_t)(end - v));
+		vl = ve ? (size_t)(ve - v) : 0;
 
 		if ((vl == 5 && !strncasecmp(v, "utf-8", 5)) ||
 		    (vl == 4 && !strncasecmp(v, "utf8", 4)))
@@ -864,7 +885,7 @@ static int xs_run(struct xs *x)
 	return LT_OK;
 }
 
-/* ---- libxml2 ------------------------------------------------------------- */
+/* ---- libxml2 ------------------------------------------------------------ */
 
 struct lx {
 	const struct lt_ooxml_handler *h;
@@ -1045,7 +1066,7 @@ static int lx_run(struct lx *l)
 	return rc;
 }
 
-/* ---- parse ----------------------------------------------------------------- */
+/* ---- parse -------------------------------------------------------------- */
 
 int lt_ooxml_parse(struct lt_ooxml_zip *z, const char *part,
 		   const struct lt_ooxml_handler *h, void *u,
@@ -1101,7 +1122,7 @@ int lt_ooxml_parse(struct lt_ooxml_zip *z, const char *part,
 	return rc;
 }
 
-/* ---- relationships ------------------------------------------------------- */
+/* ---- relationships ------------------------------------------------------ */
 
 /* dir + target, with "." and ".." segments resolved, into out. */
 static bool resolve(const char *dir, const char *t, size_t tlen, char *out)
@@ -1243,6 +1264,14 @@ static int rels_start(void *u, const char *name, size_t len,
 	return 0;
 }
 
+static int cmp_rel(const void *a, const void *b)
+{
+	const struct lt_ooxml_rel_key *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
 int lt_ooxml_rels_load(struct lt_ooxml_zip *z, const char *source,
 		       struct lt_ooxml_rels *rels, bool *missing,
 		       struct lt_err *err)
@@ -1279,6 +1308,20 @@ int lt_ooxml_rels_load(struct lt_ooxml_zip *z, const char *source,
 		r->type = rels->arena + (uintptr_t)r->type;
 		r->target = rels->arena + (uintptr_t)r->target;
 	}
+	/* found by id once per sheet: sorted, not scanned */
+	if (!rc) {
+		rels->by_id = lt_calloc(rels->count ? rels->count : 1,
+					sizeof(*rels->by_id));
+		if (!rels->by_id)
+			rc = lt_err_set(err, LT_E_NOMEM, "out of memory");
+	}
+	if (!rc) {
+		for (i = 0; i < rels->count; i++) {
+			rels->by_id[i].id = rels->rel[i].id;
+			rels->by_id[i].i = i;
+		}
+		qsort(rels->by_id, rels->count, sizeof(*rels->by_id), cmp_rel);
+	}
 	if (rc)
 		lt_ooxml_rels_release(rels);
 	return rc;
@@ -1286,20 +1329,39 @@ int lt_ooxml_rels_load(struct lt_ooxml_zip *z, const char *source,
 
 void lt_ooxml_rels_release(struct lt_ooxml_rels *rels)
 {
+	free(rels->by_id);
 	free(rels->rel);
 	free(rels->arena);
 	memset(rels, 0, sizeof(*rels));
 }
 
+/* strcmp order of a NUL-terminated s against the len bytes at id. */
+static int cmp_id(const char *s, const char *id, size_t len)
+{
+	size_t n = strlen(s);
+	int c = memcmp(s, id, LT_MIN(n, len));
+
+	return c ? c : (n > len) - (n < len);
+}
+
 const struct lt_ooxml_rel *lt_ooxml_rels_by_id(const struct lt_ooxml_rels *r,
 					       const char *id, size_t len)
 {
-	size_t i;
+	size_t lo = 0, hi = r->count;
 
-	for (i = 0; i < r->count; i++)
-		if (strlen(r->rel[i].id) == len &&
-		    !memcmp(r->rel[i].id, id, len))
-			return &r->rel[i];
+	if (!r->by_id)
+		return NULL;
+	/* the first of equal ids, as a scan would find */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_id(r->by_id[mid].id, id, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->count && !cmp_id(r->by_id[lo].id, id, len))
+		return &r->rel[r->by_id[lo].i];
 	return NULL;
 }
 

@@ -149,7 +149,8 @@ static bool norm_name(const char *s, size_t len, char *out)
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
+		if (c == '%' && i + 2 < len &&
+		    isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2])) {
 			char hex[3] = { s[i + 1], s[i + 2], 0 };
 

@@ -173,9 +173,15 @@ struct lt_ooxml_rel {
 	bool external;
 };
 
+struct lt_ooxml_rel_key {
+	const char *id;
+	size_t i; /* in rel[] */
+};
+
 struct lt_ooxml_rels {
 	struct lt_ooxml_rel *rel;
 	size_t count;
+	struct lt_ooxml_rel_key *by_id; /* sorted by id, then position */
 	char *arena;
 	size_t arena_len, arena_cap;
 	size_t alloc;

@@ -67,7 +67,7 @@ struct xl {
 
 	/* shared strings */
 	struct lt_ooxml_buf sst;
-	size_t *sst_off; /* nsst + 1 offsets */
+	uint32_t *sst_off; /* nsst + 1 offsets (the arena is < 4 GiB) */
 	size_t nsst, asst;
 	bool sst_in_si, sst_collect;
 	int sst_rph;
@@ -129,7 +129,7 @@ static bool truthy(const char *s, size_t n)
 	       lt_ooxml_is(s, n, "on");
 }
 
-/* ---- dates ----------------------------------------------------------------- */
+/* ---- dates -------------------------------------------------------------- */
 
 bool lt_xlsx_builtin_is_date(uint32_t id)
 {
@@ -386,7 +386,7 @@ static bool iso_date(const char *s, size_t n)
 	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
 }
 
-/* ---- workbook -------------------------------------------------------------- */
+/* ---- workbook ----------------------------------------------------------- */
 
 static int add_sheet(struct xl *x, const char *name, size_t nlen,
 		     const char *part)
@@ -494,8 +494,8 @@ static int guess_sheets(struct xl *x)
 		const char *n = lt_ooxml_zip_name(x->z, i), *stem;
 		size_t l = strlen(n);
 
-		if (strncmp(n, prefix, pl) || strchr(n + pl, '/') || l < pl + 5 ||
-		    strcmp(n + l - 4, ".xml"))
+		if (strncmp(n, prefix, pl) || strchr(n + pl, '/') ||
+		    l < pl + 5 || strcmp(n + l - 4, ".xml"))
 			continue;
 		/* a member name is any bytes: the table name must be UTF-8 */
 		stem = n + pl;
@@ -513,7 +513,7 @@ static int guess_sheets(struct xl *x)
 	return rc;
 }
 
-/* ---- styles ---------------------------------------------------------------- */
+/* ---- styles ------------------------------------------------------------- */
 
 static int st_start(void *u, const char *name, size_t len,
 		    const struct lt_ooxml_attr *a, size_t count)
@@ -584,30 +584,60 @@ static int st_end(void *u, const char *name, size_t len)
 	return 0;
 }
 
+struct fmt {
+	uint32_t id, pos;
+	bool date;
+};
+
+static int cmp_fmt(const void *a, const void *b)
+{
+	const struct fmt *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->pos < y->pos) - (x->pos > y->pos); /* the last first */
+}
+
+/* Whether each cell format shows dates: a custom code given for an id
+ * wins (the last one if given twice), else the built-in table. */
 static int styles_finish(struct xl *x)
 {
-	size_t i, k;
+	struct fmt *f;
+	size_t i;
 
 	x->xf_date = lt_calloc(x->nxf ? x->nxf : 1, sizeof(*x->xf_date));
-	if (!x->xf_date)
+	f = lt_calloc(x->nfmt ? x->nfmt : 1, sizeof(*f));
+	if (!x->xf_date || !f) {
+		free(f);
 		return lt_err_set(x->err, LT_E_NOMEM, "out of memory");
+	}
+	for (i = 0; i < x->nfmt; i++) {
+		f[i].id = x->fmt_id[i];
+		f[i].pos = (uint32_t)i;
+		f[i].date = x->fmt_date[i];
+	}
+	qsort(f, x->nfmt, sizeof(*f), cmp_fmt);
 	for (i = 0; i < x->nxf; i++) {
 		uint32_t id = x->xf_fmt[i];
-		bool date = lt_xlsx_builtin_is_date(id);
+		size_t lo = 0, hi = x->nfmt;
 
-		/* a custom code given for an id wins */
-		for (k = x->nfmt; k-- > 0;) {
-			if (x->fmt_id[k] == id) {
-				date = x->fmt_date[k];
-				break;
-			}
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (f[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		x->xf_date[i] = date;
+		x->xf_date[i] = lo < x->nfmt && f[lo].id == id ?
+					f[lo].date :
+					lt_xlsx_builtin_is_date(id);
 	}
+	free(f);
 	return LT_OK;
 }
 
-/* ---- shared strings -------------------------------------------------------- */
+/* ---- shared strings ----------------------------------------------------- */
 
 static int sst_limit(struct xl *x, int rc)
 {
@@ -657,7 +687,7 @@ static int sst_end(void *u, const char *name, size_t len)
 			return sst_limit(x, rc);
 		if (x->nsst + 2 > x->asst) {
 			size_t na = x->asst ? x->asst * 2 : 1024;
-			size_t *o;
+			uint32_t *o;
 
 			/* the offsets count against the cap as well */
 			if ((na - x->asst) * sizeof(*o) >
@@ -670,8 +700,8 @@ static int sst_end(void *u, const char *name, size_t len)
 			x->sst_off = o;
 			x->asst = na;
 		}
-		x->sst_off[x->nsst++] = x->sst_start;
-		x->sst_off[x->nsst] = x->sst.len;
+		x->sst_off[x->nsst++] = (uint32_t)x->sst_start;
+		x->sst_off[x->nsst] = (uint32_t)x->sst.len;
 		x->sst_in_si = false;
 		x->sst_collect = false;
 	}
@@ -689,7 +719,7 @@ static int sst_text(void *u, const char *s, size_t len)
 	return rc ? sst_limit(x, rc) : 0;
 }
 
-/* ---- sheets ---------------------------------------------------------------- */
+/* ---- sheets ------------------------------------------------------------- */
 
 /* The column of a reference ("C5" -> 3), 0 if it has none. */
 static uint32_t ref_col(const char *s, size_t n)
@@ -987,7 +1017,7 @@ static int sh_text(void *u, const char *s, size_t len)
 	return rc ? row_limit(x, rc) : 0;
 }
 
-/* ---- the workbook ------------------------------------------------------------ */
+/* ---- the workbook ------------------------------------------------------- */
 
 static bool fatal(int code)
 {

@@ -79,7 +79,7 @@ static void biff(const uint8_t *p, size_t len)
 
 	check_err(rc, &e);
 	if (!rc && (b.end > len || b.cells > LT_XLS_MAX_CELLS ||
-		    b.date_days > LT_XLS_MAX_DATE_DAYS ||
+		    b.marks > LT_XLS_MAX_MARKS ||
 		    (b.version != 5 && b.version != 8)))
 		abort();
 }

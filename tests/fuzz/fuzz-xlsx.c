@@ -120,7 +120,8 @@ static int run(extract_fn *fn, const uint8_t *data, size_t size,
 	lt_err_clear(err);
 	rc = fn(&in, &sink, info, err);
 	if (rc != (int)err->code || strchr(err->msg, '\n') ||
-	    (rc && !err->msg[0]) || !lt_utf8_valid(err->msg, strlen(err->msg)) ||
+	    (rc && !err->msg[0]) ||
+	    !lt_utf8_valid(err->msg, strlen(err->msg)) ||
 	    !lt_utf8_valid(info->warning, strlen(info->warning)) ||
 	    strchr(info->warning, '\n'))
 		abort();

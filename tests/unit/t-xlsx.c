@@ -257,9 +257,16 @@ static void run_file(extract_fn *fn, const char *name, struct result *r)
 
 /* ---- stored ZIPs built here ------------------------------------------------- */
 
+struct zent {
+	char name[64];
+	uint32_t crc, len, off;
+};
+
 struct zb {
-	struct lt_buf b, cd;
+	struct lt_buf b;
+	struct zent e[16];
 	unsigned count;
+	bool zip64; /* ZIP64 directory: 0xFFFFFFFF fields + extra, end records */
 };
 
 static void put16(struct lt_buf *b, unsigned v)
@@ -274,44 +281,34 @@ static void put32(struct lt_buf *b, uint32_t v)
 	put16(b, v >> 16);
 }
 
+static void put64(struct lt_buf *b, uint64_t v)
+{
+	put32(b, (uint32_t)v);
+	put32(b, (uint32_t)(v >> 32));
+}
+
 static void zb_add(struct zb *z, const char *name, const void *data,
 		   size_t len)
 {
-	uint32_t crc = (uint32_t)crc32(0, data, (uInt)len);
-	uint32_t off = (uint32_t)z->b.len;
+	struct zent *e = &z->e[z->count++];
 	size_t nl = strlen(name);
 
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->crc = (uint32_t)crc32(0, data, (uInt)len);
+	e->len = (uint32_t)len;
+	e->off = (uint32_t)z->b.len;
 	put32(&z->b, 0x04034b50);
 	put16(&z->b, 20);
 	put16(&z->b, 0);
 	put16(&z->b, 0); /* stored */
 	put32(&z->b, 0);
-	put32(&z->b, crc);
+	put32(&z->b, e->crc);
 	put32(&z->b, (uint32_t)len);
 	put32(&z->b, (uint32_t)len);
 	put16(&z->b, (unsigned)nl);
 	put16(&z->b, 0);
 	lt_buf_add(&z->b, name, nl);
 	lt_buf_add(&z->b, data, len);
-
-	put32(&z->cd, 0x02014b50);
-	put16(&z->cd, 20);
-	put16(&z->cd, 20);
-	put16(&z->cd, 0);
-	put16(&z->cd, 0);
-	put32(&z->cd, 0);
-	put32(&z->cd, crc);
-	put32(&z->cd, (uint32_t)len);
-	put32(&z->cd, (uint32_t)len);
-	put16(&z->cd, (unsigned)nl);
-	put16(&z->cd, 0);
-	put16(&z->cd, 0);
-	put16(&z->cd, 0);
-	put16(&z->cd, 0);
-	put32(&z->cd, 0);
-	put32(&z->cd, off);
-	lt_buf_add(&z->cd, name, nl);
-	z->count++;
 }
 
 static void zb_adds(struct zb *z, const char *name, const char *s)
@@ -322,19 +319,65 @@ static void zb_adds(struct zb *z, const char *name, const char *s)
 /* The finished ZIP (free() it). */
 static char *zb_finish(struct zb *z, size_t *len)
 {
-	uint32_t off = (uint32_t)z->b.len;
+	uint64_t off = z->b.len, size, end64;
+	unsigned i;
 
-	lt_buf_add(&z->b, lt_buf_str(&z->cd), z->cd.len);
+	for (i = 0; i < z->count; i++) {
+		const struct zent *e = &z->e[i];
+		uint32_t big = z->zip64 ? 0xFFFFFFFFu : 0;
+
+		put32(&z->b, 0x02014b50);
+		put16(&z->b, 45);
+		put16(&z->b, 45);
+		put16(&z->b, 0);
+		put16(&z->b, 0);
+		put32(&z->b, 0);
+		put32(&z->b, e->crc);
+		put32(&z->b, big ? big : e->len);
+		put32(&z->b, big ? big : e->len);
+		put16(&z->b, (unsigned)strlen(e->name));
+		put16(&z->b, z->zip64 ? 28 : 0);
+		put16(&z->b, 0);
+		put16(&z->b, 0);
+		put16(&z->b, 0);
+		put32(&z->b, 0);
+		put32(&z->b, big ? big : e->off);
+		lt_buf_adds(&z->b, e->name);
+		if (z->zip64) {
+			put16(&z->b, 1);
+			put16(&z->b, 24);
+			put64(&z->b, e->len);
+			put64(&z->b, e->len);
+			put64(&z->b, e->off);
+		}
+	}
+	size = z->b.len - off;
+	if (z->zip64) {
+		end64 = z->b.len;
+		put32(&z->b, 0x06064b50);
+		put64(&z->b, 44);
+		put16(&z->b, 45);
+		put16(&z->b, 45);
+		put32(&z->b, 0);
+		put32(&z->b, 0);
+		put64(&z->b, z->count);
+		put64(&z->b, z->count);
+		put64(&z->b, size);
+		put64(&z->b, off);
+		put32(&z->b, 0x07064b50);
+		put32(&z->b, 0);
+		put64(&z->b, end64);
+		put32(&z->b, 1);
+	}
 	put32(&z->b, 0x06054b50);
 	put16(&z->b, 0);
 	put16(&z->b, 0);
-	put16(&z->b, z->count);
-	put16(&z->b, z->count);
-	put32(&z->b, (uint32_t)z->cd.len);
-	put32(&z->b, off);
+	put16(&z->b, z->zip64 ? 0xFFFF : z->count);
+	put16(&z->b, z->zip64 ? 0xFFFF : z->count);
+	put32(&z->b, z->zip64 ? 0xFFFFFFFFu : (uint32_t)size);
+	put32(&z->b, z->zip64 ? 0xFFFFFFFFu : (uint32_t)off);
 	put16(&z->b, 0);
 	CHECK(lt_buf_status(&z->b) == 0);
-	lt_buf_release(&z->cd);
 	return lt_buf_detach(&z->b, len);
 }
 
@@ -343,16 +386,22 @@ static char *zb_finish(struct zb *z, size_t *len)
 	    "relationships"
 #define PNS "http://schemas.openxmlformats.org/package/2006/relationships"
 
+#define STYLES "<styleSheet xmlns=\"" NS "\"><cellXfs><xf numFmtId=\"0\"/>" \
+	       "<xf numFmtId=\"14\"/></cellXfs></styleSheet>"
+
 /* A workbook of one sheet "S" (name given) with that sheet XML, shared
- * strings "α", "β" and styles where s="1" is built-in format 14. */
-static char *one_sheet(const char *name, const char *sheet, size_t *len)
+ * strings "α", "β" and styles (STYLES: s="1" is built-in format 14). */
+static bool zip64;
+
+static char *one_sheet_styles(const char *name, const char *styles,
+			      const char *sheet, size_t *len)
 {
 	struct zb z;
 	char wb[512];
 
 	memset(&z, 0, sizeof(z));
 	lt_buf_init(&z.b, 0);
-	lt_buf_init(&z.cd, 0);
+	z.zip64 = zip64;
 	zb_adds(&z, "_rels/.rels", "<Relationships xmlns=\"" PNS "\">"
 		"<Relationship Id=\"rId1\" Type=\"" RNS "/officeDocument\" "
 		"Target=\"xl/workbook.xml\"/></Relationships>");
@@ -368,11 +417,14 @@ static char *one_sheet(const char *name, const char *sheet, size_t *len)
 		"Target=\"styles.xml\"/></Relationships>");
 	zb_adds(&z, "xl/sharedStrings.xml", "<sst xmlns=\"" NS "\"><si><t>"
 		"\xCE\xB1</t></si><si><t>\xCE\xB2</t></si></sst>");
-	zb_adds(&z, "xl/styles.xml", "<styleSheet xmlns=\"" NS "\"><cellXfs>"
-		"<xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>"
-		"</styleSheet>");
+	zb_adds(&z, "xl/styles.xml", styles);
 	zb_adds(&z, "xl/worksheets/sheet1.xml", sheet);
 	return zb_finish(&z, len);
+}
+
+static char *one_sheet(const char *name, const char *sheet, size_t *len)
+{
+	return one_sheet_styles(name, STYLES, sheet, len);
 }
 
 static void run_sheet(const char *sheet, struct result *r)
@@ -465,6 +517,33 @@ static void test_xml_edges(void)
 		CHECK(strstr(r.info.warning, "shared string 7") != NULL);
 		free(r.out);
 	}
+	/* a custom code for a built-in id wins; given twice, the last */
+	{
+		struct result r;
+		size_t len;
+		char *p = one_sheet_styles(
+			"S", "<styleSheet xmlns=\"" NS "\"><numFmts><numFmt "
+			"numFmtId=\"14\" formatCode=\"0.00\"/><numFmt "
+			"numFmtId=\"200\" formatCode=\"0\"/><numFmt "
+			"numFmtId=\"200\" formatCode=\"yyyy\"/></numFmts>"
+			"<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/>"
+			"<xf numFmtId=\"200\"/><xf/></cellXfs></styleSheet>",
+			WS "<row r=\"1\"><c s=\"1\"><v>44197</v></c><c "
+			"s=\"2\"><v>44197</v></c><c s=\"3\"><v>44197</v></c>"
+			"<c s=\"9\"><v>44197</v></c></row>" WE, &len);
+
+		run(lt_extract_xlsx, p, len, &r);
+		CHECK(r.rc == 0);
+		CHECK_STR(r.out, "[S]\n1:N:44197|D:2021-01-01|N:44197|"
+			  "N:44197\n[end]\n");
+		free(r.out);
+		free(p);
+	}
+	/* a ZIP64 directory */
+	zip64 = true;
+	check_sheet(WS "<row r=\"1\"><c t=\"s\"><v>0</v></c></row>" WE,
+		    "1:\xCE\xB1\n");
+	zip64 = false;
 	/* a sheet name with references */
 	{
 		struct result r;
@@ -835,6 +914,28 @@ static void test_unescape(void)
 	}
 }
 
+/* The capped buffer, also when its cap is lowered below what it holds
+ * room for (the shared strings count their offsets against the cap). */
+static void test_buf(void)
+{
+	struct lt_ooxml_buf b = { NULL, 0, 0, 1000 };
+	char chunk[300];
+
+	memset(chunk, 'x', sizeof(chunk));
+	CHECK(lt_ooxml_buf_add(&b, chunk, 300) == LT_OK);
+	CHECK(lt_ooxml_buf_add(&b, chunk, 300) == LT_OK);
+	CHECK(b.cap >= 600 && b.cap <= 1000);
+	b.max = 650;
+	CHECK(lt_ooxml_buf_add(&b, chunk, 100) == LT_E_LIMIT);
+	CHECK(lt_ooxml_buf_add(&b, chunk, 50) == LT_OK);
+	CHECK(lt_ooxml_buf_add(&b, chunk, 1) == LT_E_LIMIT);
+	b.max = 100; /* below the length: nothing more fits */
+	CHECK(lt_ooxml_buf_add(&b, chunk, 1) == LT_E_LIMIT);
+	CHECK(b.len == 650);
+	CHECK(lt_ooxml_buf_add(&b, chunk, 0) == LT_E_LIMIT);
+	free(b.p);
+}
+
 static int b_begin(const char *sheet, void *u)
 {
 	return 0;
@@ -891,6 +992,7 @@ int main(void)
 	test_formats();
 	test_serials();
 	test_unescape();
+	test_buf();
 	test_files();
 	test_sample();
 	test_xml_edges();

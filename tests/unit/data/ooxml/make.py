@@ -6,11 +6,18 @@ here by hand (no spreadsheet library), so every feature a test relies on is
 visible below.  Deterministic: fixed member times, fixed order.
 
     python3 tests/unit/data/ooxml/make.py     (from the repository root)
+
+With --bench OUT.xlsx [MB] it writes instead a workbook whose one sheet
+holds about MB (default 200) megabytes of XML in a realistic mix (shared
+strings, a date column, inline strings, formulas, numbers), for
+
+    LT_XLSX_BENCH=OUT.xlsx build/tests/t-xlsx    (not committed)
 """
 import os
+import random
 import struct
+import sys
 import zipfile
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, '..', '..', '..', 'fuzz', 'corpus', 'xlsx')
@@ -370,5 +377,49 @@ def main():
               docx_members(DOCX))
 
 
+def bench(path, mb):
+    random.seed(1)
+    sst = ['<si><t>山田太郎%d</t></si>' % i for i in range(1000)]
+    head = [('_rels/.rels', rels([('rId1', 'officeDocument',
+                                   'xl/workbook.xml')])),
+            ('xl/workbook.xml', workbook([('Big', None)])),
+            ('xl/_rels/workbook.xml.rels',
+             rels([('rId1', 'worksheet', 'worksheets/sheet1.xml'),
+                   ('rId2', 'styles', 'styles.xml'),
+                   ('rId3', 'sharedStrings', 'sharedStrings.xml')])),
+            ('xl/styles.xml', STYLES), ('xl/sharedStrings.xml', sst_xml(sst))]
+    target = mb * 1000000
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in head:
+            z.writestr(name, data)
+        with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as f:
+            f.write((DECL + '<worksheet xmlns="%s" xmlns:r="%s"><sheetData>'
+                     % (NS, RNS)).encode())
+            size, r = 0, 1
+            while size < target:
+                row = ('<row r="%d" spans="1:8"><c r="A%d" t="s"><v>%d</v>'
+                       '</c><c r="B%d" t="s"><v>%d</v></c><c r="C%d" s="1">'
+                       '<v>%d</v></c><c r="D%d" t="inlineStr"><is><t>'
+                       '東京都千代田区%d</t></is></c><c r="E%d" t="s"><v>%d'
+                       '</v></c><c r="F%d"><f>A%d*2</f><v>%d.5</v></c>'
+                       '<c r="G%d"><v>%d</v></c><c r="H%d"><v>%d</v></c>'
+                       '</row>' % (
+                           r, r, random.randrange(1000), r,
+                           random.randrange(1000), r,
+                           20000 + random.randrange(20000), r,
+                           random.randrange(100), r, random.randrange(1000),
+                           r, r, random.randrange(10 ** 6), r,
+                           random.randrange(10 ** 9), r,
+                           random.randrange(10 ** 9))).encode()
+                f.write(row)
+                size += len(row)
+                r += 1
+            f.write(b'</sheetData></worksheet>')
+    print('%s: %d bytes of sheet XML, %d rows' % (path, size, r - 1))
+
+
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == '--bench':
+        bench(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 200)
+    else:
+        main()

@@ -118,3 +118,34 @@ w('nodims-huge.xls', wrap(bytes(b)))
 # The mini stream case and the 4096-byte boundary: meibo's stream padded to
 # exactly 4096 bytes (the smallest size in regular sectors).
 w('exact4096.xls', wrap(meibo + b'\0' * (4096 - len(meibo))))
+
+# calc.xls: the numbers of calc-src.xls's second row become FORMULA records
+# (formula "1" as a token, the cached result as Excel stores it): a string
+# result (then a STRING record), a date, a number, a boolean.
+src = stream('calc-src.xls')
+out = bytearray()
+FORMULA = 0x0006
+for p, t, n in records(src):
+    rec = src[p:p + 4 + n]
+    if t == 0x0203 and struct.unpack_from('<H', src, p + 4)[0] == 1:
+        row, col, xf = struct.unpack_from('<HHH', src, p + 4)
+        value = struct.unpack_from('<d', src, p + 10)[0]
+        tokens = b'\x1e\x01\x00'   # tInt 1
+        tail = struct.pack('<HIH', 0, 0, len(tokens)) + tokens
+        if col == 0:    # a string result: "検証 太郎" in the STRING record
+            res = b'\x00' * 6 + b'\xff\xff'
+            s16 = '検証 太郎'.encode('utf-16-le')
+            body = struct.pack('<HHH', row, col, xf) + res + tail
+            out += struct.pack('<HH', FORMULA, len(body)) + body
+            st = struct.pack('<HB', len(s16) // 2, 1) + s16
+            out += struct.pack('<HH', 0x0207, len(st)) + st
+            continue
+        if col == 3:    # a boolean result: TRUE
+            res = b'\x01\x00\x01\x00\x00\x00\xff\xff'
+        else:           # a number (the date keeps its date format)
+            res = struct.pack('<d', value if col == 1 else 3.0)
+        body = struct.pack('<HHH', row, col, xf) + res + tail
+        out += struct.pack('<HH', FORMULA, len(body)) + body
+        continue
+    out += rec
+w('calc.xls', wrap(bytes(out)))

@@ -52,3 +52,19 @@ ws3["!ref"] = "A1:A16";
 wb = XLSX.utils.book_new();
 XLSX.utils.book_append_sheet(wb, ws3, "S");
 XLSX.writeFile(wb, "datebomb.xls", { bookType: "biff8" });
+
+// calc-src.xls: numbers that gen-bad.py turns into FORMULA records (with
+// their cached results; SheetJS writes results only): a string, a date, a
+// number, a boolean.
+const ws4 = XLSX.utils.aoa_to_sheet([["氏名", "生年月日", "合計", "確認"], [0, 0, 0, 0]]);
+ws4["B2"] = { t: "n", v: 25569, z: "yyyy-mm-dd" };
+wb = XLSX.utils.book_new();
+XLSX.utils.book_append_sheet(wb, ws4, "計算");
+XLSX.writeFile(wb, "calc-src.xls", { bookType: "biff8" });
+
+// biff5.xls: Excel 5.0/95 format (a "Book" stream, code page 1252).
+const ws5 = XLSX.utils.aoa_to_sheet([["Name", "Birth", "Code"],
+	["Kensho Taro", d(1970, 1, 1), 3450101]], { cellDates: true, dateNF: "yyyy-mm-dd" });
+wb = XLSX.utils.book_new();
+XLSX.utils.book_append_sheet(wb, ws5, "List");
+XLSX.writeFile(wb, "biff5.xls", { bookType: "biff5" });
