@@ -86,7 +86,6 @@ static const char *const migrations[] = {
 	" sheet TEXT, row INTEGER NOT NULL, elems INTEGER NOT NULL,"
 	" k_insured BLOB, k_pension BLOB, k_my_number BLOB,"
 	" k_name_birth BLOB, k_name_addr BLOB);"
-	"CREATE INDEX record_file ON record(file_id);"
 	"CREATE TABLE yara_hit("
 	" file_id INTEGER NOT NULL REFERENCES file(id),"
 	" rule TEXT NOT NULL, namespace TEXT);",
@@ -308,7 +307,8 @@ int lt_casedb_open(const char *path, unsigned flags, struct lt_casedb **out,
 	sqlite3_busy_timeout(c->db, 30000);
 	if (exec(c, "PRAGMA journal_mode=WAL", err) ||
 	    exec(c, "PRAGMA synchronous=NORMAL", err) ||
-	    exec(c, "PRAGMA foreign_keys=ON", err))
+	    exec(c, "PRAGMA foreign_keys=ON", err) ||
+	    exec(c, "PRAGMA cache_size=-65536", err))
 		goto fail;
 	if (migrate(c, err))
 		goto fail;
