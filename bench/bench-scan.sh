@@ -53,7 +53,7 @@ ratio=$(awk -v a="$lt_med" -v b="$md5_med" 'BEGIN {printf "%.2f", a / b}')
 echo "scan --jobs 2 vs md5sum (1.0 GiB NTFS, $files files, $recs records): leaktriage ${lt_med}s md5sum ${md5_med}s ratio $ratio (target <= $TARGET_SCAN)"
 echo "  runs leaktriage ${lt_t[*]}"
 echo "  runs md5sum     ${md5_t[*]}"
-echo "  peak RSS scan ${rss} KiB ratio $(awk -v r="$rss" 'BEGIN {printf "%.2f", r / 524288}') (target <= 1.0 of 512 MiB)"
+echo "scan peak RSS ${rss} KiB vs 512 MiB: ratio $(awk -v r="$rss" 'BEGIN {printf "%.2f", r / 524288}') (target <= 1.0)"
 
 # Classification of a large CP932 CSV.
 csvdir=$work/cp932
@@ -94,5 +94,5 @@ done
 csv_med=$(printf '%s\n' "${csv_t[@]}" | median)
 mbs=$(awk -v b="$bytes" -v t="$csv_med" 'BEGIN {printf "%.1f", b / 1e6 / t}')
 crecs=$(sqlite3 "$work/csv.db" "SELECT count(*) FROM record")
-echo "classify CP932 CSV ($((bytes / 1000000)) MB, $crecs records, 1 job): ${csv_med}s ${mbs} MB/s ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", t / m}') (target <= 1.0 of $TARGET_MBS MB/s)"
+echo "classify CP932 CSV ($((bytes / 1000000)) MB, $crecs records, 1 job): ${csv_med}s, ${mbs} MB/s vs $TARGET_MBS MB/s: ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", m / t}') (target >= 1.0)"
 echo "  runs ${csv_t[*]}; peak RSS ${crss} KiB"

@@ -350,7 +350,8 @@ int cmd_walk(int argc, char **argv)
 		lt_buf_init(&ws.line, 1 << 20);
 		lt_buf_init(&ws.tmp, 1 << 20);
 
-		if (lt_source_open(argv[i], &src, &err)) {
+		if (lt_source_open_ex(argv[i], hash ? 0 : LT_SOURCE_MAP, &src,
+				      &err)) {
 			lt_error("cannot open '%s': %s", argv[i], err.msg);
 			status = LT_MAX(status, LT_EXIT_INPUT);
 			goto next;

@@ -32,6 +32,18 @@ int lt_source_open(const char *path, struct lt_source **out,
 		   struct lt_err *err);
 void lt_source_close(struct lt_source *src);
 
+/*
+ * lt_source_open() with flags.  LT_SOURCE_MAP: read a single raw image
+ * through a read-only memory mapping (TSK's image cache refills 64 KiB per
+ * miss; from a mapping that costs no system call).  For listing only: the
+ * pages touched count in the resident set, so readers of whole files
+ * (scan) do not use it.  Falls back to normal reads when the mapping
+ * cannot be made (e.g. under the address-space cap).
+ */
+#define LT_SOURCE_MAP 1u
+int lt_source_open_ex(const char *path, unsigned flags,
+		      struct lt_source **out, struct lt_err *err);
+
 bool lt_source_is_dir(const struct lt_source *src);
 const char *lt_source_path(const struct lt_source *src);
 /* "raw", "split", "ewf", "vmdk", "vhd", "aff", "dir" or TSK's name. */

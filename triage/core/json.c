@@ -219,8 +219,21 @@ static bool add_escaped(struct lt_buf *b, const char *s, size_t len)
 
 void lt_json_key(struct lt_json *j, const char *key)
 {
+	size_t len = strlen(key), i;
+
 	sep(j);
-	add_escaped(j->out, key, strlen(key));
+	/* Keys are our own identifiers: copy them unless one needs escaping
+	 * (walk writes twenty keys per entry). */
+	for (i = 0; i < len; i++)
+		if (!plain[(unsigned char)key[i]])
+			break;
+	if (i < len) {
+		add_escaped(j->out, key, len);
+	} else {
+		lt_buf_addc(j->out, '"');
+		lt_buf_add(j->out, key, len);
+		lt_buf_addc(j->out, '"');
+	}
 	lt_buf_addc(j->out, ':');
 	j->after_key = true;
 }

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <libewf.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
@@ -45,8 +46,160 @@ static const char *format_name(TSK_IMG_TYPE_ENUM t, int segments)
 	return tsk_img_type_toname(t);
 }
 
+/*
+ * A raw image read through read-only memory mappings (TSK's "external"
+ * image type): TSK's image cache refills 64 KiB per miss, and serving
+ * those from a mapping instead of read() takes most of the system time
+ * out of a walk of a large NTFS volume.  The image is mapped in windows
+ * of WIN bytes (256 MiB), at most NWIN (6) at a time (least recently used unmapped), so
+ * the address space and the resident set stay bounded whatever the image
+ * size.  Only for a single raw file; PROT_READ over an O_RDONLY
+ * descriptor, so the evidence cannot be written through it.
+ */
+enum { WIN_SHIFT = 28, NWIN = 6 };          /* 256 MiB windows */
+#define WIN ((uint64_t)1 << WIN_SHIFT)
+
+struct mmap_img {
+	TSK_IMG_INFO img; /* first: TSK casts */
+	int fd;
+	uint64_t size;
+	struct {
+		const uint8_t *map;
+		uint64_t start, len;
+		uint64_t used;
+	} w[NWIN];
+	uint64_t clock;
+	uint64_t reads, maps;
+	bool plain;       /* windows thrash: plain reads from now on */
+};
+
+static const uint8_t *window(struct mmap_img *m, uint64_t off, uint64_t *end)
+{
+	uint64_t start = off & ~(WIN - 1), len;
+	int i, victim = 0;
+	void *p;
+
+	for (i = 0; i < NWIN; i++)
+		if (m->w[i].map && m->w[i].start == start) {
+			m->w[i].used = ++m->clock;
+			*end = start + m->w[i].len;
+			return m->w[i].map + (off - start);
+		}
+	/* Metadata spread over more than NWIN windows makes them thrash
+	 * (each new mapping faults its pages in again): then give up on
+	 * mappings and read as TSK's raw reader would. */
+	if (++m->maps > 64 && m->maps * 256 > m->reads) {
+		for (i = 0; i < NWIN; i++)
+			if (m->w[i].map)
+				munmap((void *)m->w[i].map,
+				       (size_t)m->w[i].len);
+		memset(m->w, 0, sizeof(m->w));
+		m->plain = true;
+		return NULL;
+	}
+	for (i = 1; i < NWIN; i++)
+		if (m->w[i].used < m->w[victim].used)
+			victim = i;
+	if (m->w[victim].map)
+		munmap((void *)m->w[victim].map, (size_t)m->w[victim].len);
+	m->w[victim].map = NULL;
+	len = LT_MIN(WIN, m->size - start);
+	p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED, m->fd, (off_t)start);
+	if (p == MAP_FAILED)
+		return NULL;
+	m->w[victim].map = p;
+	m->w[victim].start = start;
+	m->w[victim].len = len;
+	m->w[victim].used = ++m->clock;
+	*end = start + len;
+	return m->w[victim].map + (off - start);
+}
+
+static ssize_t mmap_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf,
+			 size_t len)
+{
+	struct mmap_img *m = (struct mmap_img *)img;
+	size_t done = 0;
+
+	if (off < 0 || (uint64_t)off >= m->size)
+		return 0;
+	if (len > m->size - (uint64_t)off)
+		len = (size_t)(m->size - (uint64_t)off);
+	m->reads++;
+	while (done < len) {
+		uint64_t pos = (uint64_t)off + done, end;
+		const uint8_t *p = m->plain ? NULL : window(m, pos, &end);
+		size_t n;
+
+		if (!p) {
+			/* Thrashing, or no address space: plain read. */
+			ssize_t r = pread(m->fd, buf + done, len - done,
+					  (off_t)pos);
+
+			if (r <= 0)
+				return done ? (ssize_t)done : -1;
+			done += (size_t)r;
+			continue;
+		}
+		n = (size_t)LT_MIN((uint64_t)(len - done), end - pos);
+		memcpy(buf + done, p, n);
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+static void mmap_close(TSK_IMG_INFO *img)
+{
+	struct mmap_img *m = (struct mmap_img *)img;
+	int i;
+
+	for (i = 0; i < NWIN; i++)
+		if (m->w[i].map)
+			munmap((void *)m->w[i].map, (size_t)m->w[i].len);
+	close(m->fd);
+	/* The cache lock is a plain pthread mutex, nothing to release; TSK
+	 * exports no function for it. */
+	free(m);
+}
+
+static void mmap_imgstat(TSK_IMG_INFO *img, FILE *f)
+{
+	(void)img;
+	fprintf(f, "IMAGE FILE INFORMATION\nImage Type: raw (mapped)\n");
+}
+
+static TSK_IMG_INFO *open_mapped(const char *path, const struct stat *st)
+{
+	struct mmap_img *m;
+
+	if (!S_ISREG(st->st_mode) || st->st_size <= 0)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0) {
+		free(m);
+		return NULL;
+	}
+	m->size = (uint64_t)st->st_size;
+	if (!tsk_img_open_external(m, st->st_size, 512, mmap_read, mmap_close,
+				   mmap_imgstat)) {
+		close(m->fd);
+		free(m);
+		return NULL;
+	}
+	return &m->img;
+}
+
 int lt_source_open(const char *path, struct lt_source **out,
 		   struct lt_err *err)
+{
+	return lt_source_open_ex(path, 0, out, err);
+}
+
+int lt_source_open_ex(const char *path, unsigned flags,
+		      struct lt_source **out, struct lt_err *err)
 {
 	struct lt_source *src;
 	struct stat st;
@@ -85,6 +238,19 @@ int lt_source_open(const char *path, struct lt_source **out,
 		return lt_err_set(err, LT_E_CORRUPT, "empty file");
 	}
 	src->img = tsk_img_open_utf8_sing(path, TSK_IMG_TYPE_DETECT, 0);
+	/* A single raw file: read it through a mapping instead. */
+	if (src->img && (flags & LT_SOURCE_MAP) &&
+	    (src->img->itype & TSK_IMG_TYPE_RAW) && src->img->num_img == 1) {
+		TSK_IMG_INFO *mapped = open_mapped(path, &st);
+
+		if (mapped) {
+			tsk_img_close(src->img);
+			src->img = mapped;
+			snprintf(src->format, sizeof(src->format), "raw");
+			*out = src;
+			return LT_OK;
+		}
+	}
 	if (!src->img) {
 		lt_tsk_error(msg, sizeof(msg));
 		lt_source_close(src);
