@@ -159,15 +159,20 @@ static bool cell_at(const struct lt_cell *cells, size_t count, int c,
 /* Totals and placeholders that sit in name columns but are no names. */
 static bool not_a_name(const char *s, size_t len)
 {
-	static const char *const stop[] = {
-		"合計", "小計", "総計", "計", "総合計", "以下余白", "備考",
-		"なし", "該当なし", "不明", "未定", "空欄", "欠番", "TOTAL",
-		"Total", "total", "-", "―", "ー", "＊", "*",
+#define W(x) { x, sizeof(x) - 1 }
+	static const struct { const char *s; size_t len; } stop[] = {
+		W("合計"), W("小計"), W("総計"), W("計"), W("総合計"),
+		W("以下余白"), W("備考"), W("なし"), W("該当なし"), W("不明"),
+		W("未定"), W("空欄"), W("欠番"), W("TOTAL"), W("Total"),
+		W("total"), W("-"), W("―"), W("ー"), W("＊"), W("*"),
 	};
+#undef W
 	size_t i;
 
+	if (len > 12)
+		return false; /* longer than every entry */
 	for (i = 0; i < LT_ARRAY_SIZE(stop); i++)
-		if (strlen(stop[i]) == len && !memcmp(stop[i], s, len))
+		if (stop[i].len == len && !memcmp(stop[i].s, s, len))
 			return true;
 	return false;
 }
@@ -540,6 +545,24 @@ static bool written_ok(const char *s, size_t len)
 	       lt_val_family_or_given(s, len);
 }
 
+/* "YYYY-MM-DD" without printf (once per record). */
+static void fmt_date(char *out, const struct lt_date *d)
+{
+	int y = d->year;
+
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + d->month / 10);
+	out[6] = (char)('0' + d->month % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d->day / 10);
+	out[9] = (char)('0' + d->day % 10);
+	out[10] = '\0';
+}
+
 static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 			size_t count, uint64_t rowno)
 {
@@ -580,8 +603,7 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 	if (cell_at(cells, count, c->c_birth, &s, &len, &hint) &&
 	    lt_val_birthdate(s, len, hint, true, &d)) {
 		el |= LT_ELEM_BIT(LT_EL_BIRTHDATE);
-		snprintf(date, sizeof(date), "%04d-%02d-%02d", d.year, d.month,
-			 d.day);
+		fmt_date(date, &d);
 		has_birth = true;
 	}
 	lt_buf_reset(&c->addr);
