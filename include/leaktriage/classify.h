@@ -167,5 +167,9 @@ size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap);
 void lt_norm_text(const char *s, size_t len, struct lt_buf *out);
 void lt_norm_digits(const char *s, size_t len, struct lt_buf *out);
 void lt_norm_address(const char *s, size_t len, struct lt_buf *out);
+/* The same with two scratch buffers of the caller's (no allocation when
+ * they are reused: the classifier calls this once per record). */
+void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
+			     struct lt_buf *tmp1, struct lt_buf *tmp2);
 
 #endif

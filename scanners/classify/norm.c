@@ -272,11 +272,24 @@ static bool is_hyphen(const char *s, size_t len, size_t i, size_t *k)
 void lt_norm_address(const char *s, size_t len, struct lt_buf *out)
 {
 	struct lt_buf t, a;
-	const char *p;
-	size_t n, i, k;
 
 	lt_buf_init(&t, out->cap);
 	lt_buf_init(&a, out->cap);
+	lt_norm_address_scratch(s, len, out, &t, &a);
+	lt_buf_release(&t);
+	lt_buf_release(&a);
+}
+
+void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
+			     struct lt_buf *tp, struct lt_buf *ap)
+{
+#define t (*tp)
+#define a (*ap)
+	const char *p;
+	size_t n, i, k;
+
+	lt_buf_reset(tp);
+	lt_buf_reset(ap);
 	norm(s, len, &t, false);
 	if (lt_buf_status(&t)) {
 		set_status(out, lt_buf_status(&t));
@@ -375,6 +388,7 @@ void lt_norm_address(const char *s, size_t len, struct lt_buf *out)
 		i += k;
 	}
 out:
-	lt_buf_release(&t);
-	lt_buf_release(&a);
+	return;
+#undef t
+#undef a
 }

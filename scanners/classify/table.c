@@ -72,7 +72,7 @@ struct lt_classifier {
 	uint32_t extra_mask;         /* employer, medical ... columns */
 	uint32_t table_columns;
 	/* per record scratch */
-	struct lt_buf name, addr, k[LT_KEY_COUNT], tmp1, tmp2;
+	struct lt_buf name, addr, k[LT_KEY_COUNT], tmp1, tmp2, s1, s2;
 	/* results */
 	struct lt_classify_result res;
 	int stop;
@@ -610,7 +610,7 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 	if (cell_at(cells, count, c->c_addr, &s, &len, NULL) &&
 	    lt_val_address(s, len)) {
 		el |= LT_ELEM_BIT(LT_EL_ADDRESS);
-		lt_norm_address(s, len, &c->addr);
+		lt_norm_address_scratch(s, len, &c->addr, &c->s1, &c->s2);
 		has_addr = true;
 	}
 	if (cell_at(cells, count, c->c_postal, &s, &len, NULL) &&
@@ -794,6 +794,8 @@ int lt_classifier_new(lt_record_fn fn, void *udata,
 	lt_buf_init(&c->addr, 1 << 20);
 	lt_buf_init(&c->tmp1, 1 << 20);
 	lt_buf_init(&c->tmp2, 1 << 20);
+	lt_buf_init(&c->s1, 1 << 20);
+	lt_buf_init(&c->s2, 1 << 20);
 	for (k = 0; k < LT_KEY_COUNT; k++)
 		lt_buf_init(&c->k[k], 1 << 20);
 	*out = c;
@@ -825,6 +827,8 @@ void lt_classifier_free(struct lt_classifier *c)
 	lt_buf_release(&c->addr);
 	lt_buf_release(&c->tmp1);
 	lt_buf_release(&c->tmp2);
+	lt_buf_release(&c->s1);
+	lt_buf_release(&c->s2);
 	for (k = 0; k < LT_KEY_COUNT; k++)
 		lt_buf_release(&c->k[k]);
 	free(c);
