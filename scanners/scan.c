@@ -46,12 +46,19 @@ struct job {
 	bool skip;             /* NTFS metadata files */
 };
 
+/*
+ * A record on its way to the writer.  The key material (normalized name +
+ * birthdate etc.) travels in the message's keymat buffer and is turned
+ * into keyed hashes by the writer, which has time to spare while workers
+ * extract and classify; the buffer is wiped when the message is freed.
+ * Nothing of it is ever stored.
+ */
 struct rec {
 	uint64_t row;
 	uint32_t elems;
 	uint8_t has;           /* bit per key kind */
-	uint8_t keys[LT_KEY_COUNT][KEY_LEN];
-	uint32_t sheet;        /* index into the message's sheet name */
+	uint32_t koff[LT_KEY_COUNT];
+	uint32_t klen[LT_KEY_COUNT];
 };
 
 enum msg_kind { M_BEGIN, M_MEMBER, M_RECORDS, M_YARA, M_END, M_WORKER_DONE };
@@ -67,6 +74,7 @@ struct msg {
 	/* M_RECORDS */
 	struct rec *recs;
 	size_t nrecs;
+	struct lt_buf keymat;
 	char sheet[256];
 	/* M_YARA */
 	char rule[128], ns[64];
@@ -105,7 +113,6 @@ struct worker {
 	struct lt_typer *typer;
 	struct lt_yara_scanner *ys;
 	struct lt_classifier *cls;
-	SHA256_CTX hmac_inner, hmac_outer;
 	char *buf;
 	/* per file */
 	const struct job *job;
@@ -179,6 +186,7 @@ static void flush_batch(struct worker *w)
 	if (w->batch && w->batch->nrecs)
 		q_push(&w->sh->q, w->batch);
 	else if (w->batch) {
+		lt_buf_release(&w->batch->keymat);
 		free(w->batch->recs);
 		free(w->batch);
 	}
@@ -188,29 +196,31 @@ static void flush_batch(struct worker *w)
 /*
  * HMAC-SHA-256(secret, kind || material), first KEY_LEN bytes (RFC 2104).
  * The inner and outer SHA-256 states after the padded key blocks are
- * computed once per worker; each key then costs two short hashes.  This
- * runs once per person key of every record, so the EVP_MAC route (a
- * context duplicated per call) was the scan's hot spot; the low-level
- * SHA-256 API (deprecated in OpenSSL 3, still provided) avoids it.
+ * computed once; each key then costs two short hashes.  (The EVP_MAC
+ * route, a context duplicated per call, was the scan's hot spot; the
+ * low-level SHA-256 API is deprecated in OpenSSL 3 but still provided.)
  */
-static void keyed(struct worker *w, int kind, const char *s, size_t len,
+struct hmac {
+	SHA256_CTX inner, outer;
+};
+
+static void keyed(const struct hmac *h, int kind, const char *s, size_t len,
 		  uint8_t out[KEY_LEN])
 {
 	uint8_t inner[SHA256_DIGEST_LENGTH], md[SHA256_DIGEST_LENGTH];
 	uint8_t k = (uint8_t)kind;
-	SHA256_CTX c = w->hmac_inner;
+	SHA256_CTX c = h->inner;
 
 	SHA256_Update(&c, &k, 1);
 	SHA256_Update(&c, s, len);
 	SHA256_Final(inner, &c);
-	c = w->hmac_outer;
+	c = h->outer;
 	SHA256_Update(&c, inner, sizeof(inner));
 	SHA256_Final(md, &c);
 	memcpy(out, md, KEY_LEN);
 }
 
-static int mac_open(struct worker *w, const uint8_t *secret,
-		    struct lt_err *err)
+static int hmac_init(struct hmac *h, const uint8_t *secret, struct lt_err *err)
 {
 	uint8_t pad[64];
 	int i;
@@ -219,13 +229,11 @@ static int mac_open(struct worker *w, const uint8_t *secret,
 	memcpy(pad, secret, 32);
 	for (i = 0; i < 64; i++)
 		pad[i] ^= 0x36;
-	if (!SHA256_Init(&w->hmac_inner) ||
-	    !SHA256_Update(&w->hmac_inner, pad, 64))
+	if (!SHA256_Init(&h->inner) || !SHA256_Update(&h->inner, pad, 64))
 		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
 	for (i = 0; i < 64; i++)
 		pad[i] ^= 0x36 ^ 0x5c;
-	if (!SHA256_Init(&w->hmac_outer) ||
-	    !SHA256_Update(&w->hmac_outer, pad, 64))
+	if (!SHA256_Init(&h->outer) || !SHA256_Update(&h->outer, pad, 64))
 		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
 	OPENSSL_cleanse(pad, sizeof(pad));
 	return LT_OK;
@@ -247,6 +255,7 @@ static int on_record(const struct lt_record *r, void *udata)
 		w->batch->recs = lt_calloc(BATCH, sizeof(struct rec));
 		if (!w->batch->recs)
 			return w->fail = LT_E_NOMEM;
+		lt_buf_init(&w->batch->keymat, 64 << 20);
 		snprintf(w->batch->sheet, sizeof(w->batch->sheet), "%s",
 			 r->sheet ? r->sheet : "");
 	}
@@ -258,8 +267,12 @@ static int on_record(const struct lt_record *r, void *udata)
 		if (!r->keys[k])
 			continue;
 		x->has |= (uint8_t)(1u << k);
-		keyed(w, k, r->keys[k], r->key_lens[k], x->keys[k]);
+		x->koff[k] = (uint32_t)w->batch->keymat.len;
+		x->klen[k] = (uint32_t)r->key_lens[k];
+		lt_buf_add(&w->batch->keymat, r->keys[k], r->key_lens[k]);
 	}
+	if (lt_buf_status(&w->batch->keymat))
+		return w->fail = lt_buf_status(&w->batch->keymat);
 	w->records++;
 	if (w->fail)
 		return w->fail;
@@ -712,6 +725,7 @@ struct writer {
 	struct lt_err *err;
 	bool in_tx;
 	uint64_t kill_after;   /* test hook, see below */
+	struct hmac hmac;
 };
 
 static int w_exec(struct writer *wr, const char *sql)
@@ -790,13 +804,18 @@ static int handle(struct writer *wr, struct msg *m)
 			bind_str(st, 2, m->sheet);
 			sqlite3_bind_int64(st, 3, (int64_t)r->row);
 			sqlite3_bind_int64(st, 4, r->elems);
-			for (k = 0; k < LT_KEY_COUNT; k++)
-				if (r->has & (1u << k))
-					sqlite3_bind_blob(st, 5 + k, r->keys[k],
-							  KEY_LEN,
-							  SQLITE_STATIC);
-				else
+			for (k = 0; k < LT_KEY_COUNT; k++) {
+				uint8_t key[KEY_LEN];
+
+				if (!(r->has & (1u << k))) {
 					sqlite3_bind_null(st, 5 + k);
+					continue;
+				}
+				keyed(&wr->hmac, k, m->keymat.buf + r->koff[k],
+				      r->klen[k], key);
+				sqlite3_bind_blob(st, 5 + k, key, KEY_LEN,
+						  SQLITE_TRANSIENT);
+			}
 			LT_TRY(w_step(wr, st));
 		}
 		wr->stats->records += m->nrecs;
@@ -955,6 +974,10 @@ static int cleanup_unfinished(sqlite3 *db, int64_t ev, struct lt_err *err)
 static void free_msg(struct msg *m)
 {
 	free(m->member_path);
+	if (m->keymat.buf) {
+		OPENSSL_cleanse(m->keymat.buf, m->keymat.alloc);
+		lt_buf_release(&m->keymat);
+	}
 	free(m->recs);
 	free(m);
 }
@@ -983,6 +1006,7 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	wr.evidence_id = evidence_id;
 	wr.stats = stats;
 	wr.err = err;
+	LT_TRY(hmac_init(&wr.hmac, opts->key, err));
 	if (getenv("LT_TEST_KILL_AFTER_RECORDS"))
 		wr.kill_after = strtoull(getenv("LT_TEST_KILL_AFTER_RECORDS"),
 					 NULL, 10);
@@ -1041,7 +1065,6 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 		    lt_reader_open(src_path, &w->reader, err) ||
 		    lt_typer_open(&w->typer, err) ||
 		    lt_classifier_new(on_record, w, &w->cls, err) ||
-		    mac_open(w, opts->key, err) ||
 		    (sh.yara && lt_yara_scanner_new(sh.yara, &w->ys, err))) {
 			if (!err->code)
 				lt_err_set(err, LT_E_NOMEM, "out of memory");
@@ -1136,8 +1159,6 @@ stop_workers:
 		lt_typer_close(ws[i].typer);
 		lt_classifier_free(ws[i].cls);
 		lt_yara_scanner_free(ws[i].ys);
-		OPENSSL_cleanse(&ws[i].hmac_inner, sizeof(ws[i].hmac_inner));
-		OPENSSL_cleanse(&ws[i].hmac_outer, sizeof(ws[i].hmac_outer));
 		free(ws[i].buf);
 	}
 	if (cb && cb->progress)
