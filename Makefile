@@ -136,7 +136,8 @@ DEB_PKGS := gcc make pkg-config libtsk-dev sleuthkit libewf-dev ewf-tools \
             libutf8proc-dev libssl-dev libbde-dev libbde-utils \
             xz-utils mtools dosfstools ntfs-3g e2fsprogs gdisk fdisk \
             jq hyperfine time python3 bsdextrautils faketime openssl yara \
-            zlib1g-dev zip p7zip-full lhasa gcab qpdf
+            zlib1g-dev zip p7zip-full lhasa gcab qpdf python3-jsonschema \
+            chromium fonts-ipafont-gothic
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
