@@ -29,31 +29,10 @@
 #include "leaktriage/json.h"
 #include "scanners/extract/ooxml.h"
 #include "tests/unit/check.h"
+#include "tests/unit/memin.h"
 
 #define DATA "tests/unit/data/ooxml/"
 
-struct mem {
-	const uint8_t *p;
-	size_t len;
-	size_t step;
-};
-
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
-		    size_t *got, struct lt_err *err)
-{
-	struct mem *m = src;
-	size_t n;
-
-	if (off >= m->len) {
-		*got = 0;
-		return 0;
-	}
-	n = LT_MIN(len, m->len - (size_t)off);
-	n = LT_MIN(n, m->step);
-	memcpy(buf, m->p + off, n);
-	*got = n;
-	return 0;
-}
 
 /* A sink that writes "[table]", "row:cell|cell" and "[end]" lines; numbers
  * are written "N:…", dates "D:…". */
