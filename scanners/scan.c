@@ -460,12 +460,11 @@ static void run_extractor(struct worker *w, const char *name,
 }
 
 /* Encrypted or not?  Protected files are recorded, never read as empty. */
-static bool check_protected(struct worker *w, struct hin *h, int kind,
-			    struct msg *end, struct lt_err *err)
+static bool check_protected(struct hin *h, int kind, struct msg *end,
+			    struct lt_err *err)
 {
 	struct lt_protection p;
 
-	(void)w;
 	if (lt_protection_check(&h->in, kind, &p, err)) {
 		SET(end->detail, err->msg);
 		lt_err_clear(err);
@@ -546,13 +545,13 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		run_extractor(w, "docx", lt_extract_docx, &h, end, &err);
 		break;
 	case LT_KIND_XLS:
-		if (!check_protected(w, &h, kind, end, &err))
+		if (!check_protected(&h, kind, end, &err))
 			run_extractor(w, "xls", lt_extract_xls, &h, end, &err);
 		break;
 	case LT_KIND_OOXML_ENCRYPTED:
 	case LT_KIND_CFB_OTHER:
 	case LT_KIND_PDF:
-		if (!check_protected(w, &h, kind, end, &err)) {
+		if (!check_protected(&h, kind, end, &err)) {
 			SET(end->status, "not_examined");
 			if (!end->detail[0])
 				snprintf(end->detail, sizeof(end->detail),

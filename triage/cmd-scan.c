@@ -78,13 +78,6 @@ static void on_walk_volume(const struct lt_volume *v, void *udata)
 			ss->evname, v->partition, v->offset, v->detail);
 }
 
-static int on_walk_entry(const struct lt_entry *e, void *udata)
-{
-	(void)e;
-	(void)udata;
-	return 0;
-}
-
 static void on_walk_progress(const struct lt_progress *p, void *udata)
 {
 	struct scan_state *ss = udata;
@@ -192,7 +185,7 @@ int cmd_scan(int argc, char **argv)
 		}
 		if (!walked) {
 			struct lt_walk_opts wo = { false };
-			struct lt_walk_cb wcb = { on_walk_entry, on_walk_volume,
+			struct lt_walk_cb wcb = { NULL, on_walk_volume,
 						  on_walk_problem,
 						  on_walk_progress, &ss };
 			struct lt_walk_stats wst;

@@ -87,7 +87,8 @@ int lt_casedb_walk_end(struct lt_casedb *db, bool commit,
  * Walk src and record the listing (volumes, entries, problems) of evidence
  * evidence_id in one transaction, replacing an earlier listing and the
  * scan results that depended on it; marks the evidence as walked for
- * scan.  user (may be NULL) sees every callback first (to print).
+ * scan.  user (may be NULL, and so may each of its callbacks) sees every
+ * callback first (to print).
  */
 int lt_casedb_record_walk(struct lt_casedb *db, int64_t evidence_id,
 			  struct lt_source *src,

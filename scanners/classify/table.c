@@ -515,8 +515,8 @@ static void set_key(struct lt_record *rec, int k, const struct lt_buf *b)
 }
 
 /* Joined name: a single column, or family + given. */
-static bool get_name(struct lt_classifier *c, const struct lt_cell *cells,
-		     size_t count, int one, int fam, int giv,
+static bool get_name(const struct lt_cell *cells, size_t count, int one,
+		     int fam, int giv,
 		     bool (*ok)(const char *, size_t), struct lt_buf *out)
 {
 	const char *s, *g;
@@ -535,7 +535,6 @@ static bool get_name(struct lt_classifier *c, const struct lt_cell *cells,
 			lt_buf_add(out, g, glen);
 		return true;
 	}
-	(void)c;
 	return false;
 }
 
@@ -581,11 +580,11 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 	for (k = 0; k < LT_KEY_COUNT; k++)
 		lt_buf_reset(&c->k[k]);
 
-	has_written = get_name(c, cells, count, c->c_name, c->c_family,
+	has_written = get_name(cells, count, c->c_name, c->c_family,
 			       c->c_given, written_ok, &c->name);
 	if (has_written)
 		el |= LT_ELEM_BIT(LT_EL_NAME);
-	has_kana = get_name(c, cells, count, c->c_kana, c->c_family_kana,
+	has_kana = get_name(cells, count, c->c_kana, c->c_family_kana,
 			    c->c_given_kana, lt_val_kana, &c->tmp1);
 	if (has_kana)
 		el |= LT_ELEM_BIT(LT_EL_KANA);

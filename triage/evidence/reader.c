@@ -156,11 +156,8 @@ int lt_reader_select(struct lt_reader *r, uint64_t fs_offset,
 	unselect(r);
 	if (r->src->is_dir) {
 		struct stat st;
-		int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
 
-		r->fd = openat(r->rootfd, dir_path, fl | O_NOATIME);
-		if (r->fd < 0 && errno == EPERM)
-			r->fd = openat(r->rootfd, dir_path, fl);
+		r->fd = lt_openat_noatime(r->rootfd, dir_path);
 		if (r->fd < 0)
 			return lt_err_set(err, errno == ENOENT ? LT_E_NOTFOUND :
 					  LT_E_IO, "%s", strerror(errno));

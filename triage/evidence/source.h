@@ -53,6 +53,15 @@ int lt_read_dir(struct dir_read_ctx *rc, uint64_t off, void *buf,
 int lt_entry_hash(struct lt_entry *e, char *buf, size_t len,
 		  bool exact_size, struct lt_err *err);
 
+/* Hash like lt_entry_hash(); on failure copy the reason into note and
+ * point e->hash_error at it. */
+void lt_entry_hash_or_note(struct lt_entry *e, char *buf, size_t len,
+			   bool exact_size, char *note, size_t note_len);
+
+/* openat() read-only, not following a final link, not blocking on FIFOs,
+ * with O_NOATIME where the kernel allows it. */
+int lt_openat_noatime(int dirfd, const char *name);
+
 /* The current TSK error as one line (copied into out). */
 void lt_tsk_error(char *out, size_t len);
 

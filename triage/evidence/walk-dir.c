@@ -48,6 +48,17 @@ static void problem(struct dwalk *w, const char *kind, const char *fmt, ...)
 		w->cb->problem(&p, w->cb->udata);
 }
 
+int lt_openat_noatime(int dirfd, const char *name)
+{
+	int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	int fd = openat(dirfd, name, fl | O_NOATIME);
+
+	/* O_NOATIME needs ownership or CAP_FOWNER. */
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, name, fl);
+	return fd;
+}
+
 int lt_read_dir(struct dir_read_ctx *rc, uint64_t off, void *buf,
 		size_t len, size_t *got, struct lt_err *err)
 {
@@ -55,11 +66,7 @@ int lt_read_dir(struct dir_read_ctx *rc, uint64_t off, void *buf,
 
 	*got = 0;
 	if (rc->fd < 0) {
-		int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-
-		rc->fd = openat(rc->dirfd, rc->name, fl | O_NOATIME);
-		if (rc->fd < 0 && errno == EPERM)
-			rc->fd = openat(rc->dirfd, rc->name, fl);
+		rc->fd = lt_openat_noatime(rc->dirfd, rc->name);
 		if (rc->fd < 0)
 			return lt_err_set(err, LT_E_IO, "%s", strerror(errno));
 	}
@@ -77,16 +84,6 @@ static void set_ts(struct lt_time *t, struct statx_timestamp ts)
 	t->set = true;
 	t->sec = ts.tv_sec;
 	t->nsec = ts.tv_nsec;
-}
-
-static void hash_file(struct dwalk *w, struct lt_entry *e)
-{
-	struct lt_err err = LT_ERR_INIT;
-
-	if (lt_entry_hash(e, w->iobuf, IOBUF, false, &err)) {
-		snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
-		e->hash_error = w->msg;
-	}
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -159,7 +156,8 @@ static void visit(struct dwalk *w, int dirfd, const char *name)
 	if (e.type == LT_ENTRY_FILE)
 		e.ctx = &rc;
 	if (w->opts->hash && e.type == LT_ENTRY_FILE) {
-		hash_file(w, &e);
+		lt_entry_hash_or_note(&e, w->iobuf, IOBUF, false, w->msg,
+				      sizeof(w->msg));
 		if (e.hash_error)
 			problem(w, "read", "cannot read '%s': %s", w->path.buf,
 				e.hash_error);

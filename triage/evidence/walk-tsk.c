@@ -159,17 +159,6 @@ int lt_read_tsk(struct tsk_read_ctx *rc, uint64_t off, void *buf,
 	return LT_OK;
 }
 
-/* Hash the entry's stream; on failure leave the reason in e->hash_error. */
-static void hash_entry(struct walk *w, struct lt_entry *e)
-{
-	struct lt_err err = LT_ERR_INIT;
-
-	if (lt_entry_hash(e, w->iobuf, IOBUF, true, &err)) {
-		snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
-		e->hash_error = w->msg;
-	}
-}
-
 static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 		const TSK_FS_ATTR *attr)
 {
@@ -257,7 +246,8 @@ static int emit(struct walk *w, TSK_FS_FILE *f, const char *a_path,
 		else if (e.realloc)
 			e.hash_error = "metadata reallocated to another file";
 		else
-			hash_entry(w, &e);
+			lt_entry_hash_or_note(&e, w->iobuf, IOBUF, true,
+					      w->msg, sizeof(w->msg));
 		if (e.hash_error && !e.deleted) {
 			char d[LT_ERR_MSG_MAX + 64];
 
@@ -400,7 +390,6 @@ int lt_walk_tsk(struct lt_source *src, const struct lt_walk_opts *opts,
 	struct walk w;
 	TSK_VS_INFO *vs;
 	int found = 0, rc = LT_OK;
-	char vsmsg[LT_ERR_MSG_MAX];
 
 	memset(&w, 0, sizeof(w));
 	w.src = src;
@@ -429,12 +418,8 @@ int lt_walk_tsk(struct lt_source *src, const struct lt_walk_opts *opts,
 			found |= do_volume(&w, p->desc, false);
 		}
 		tsk_vs_close(vs);
-		if (!found && !w.stop)
-			snprintf(vsmsg, sizeof(vsmsg),
-				 "a partition table but no file system that "
-				 "could be read in any partition");
 	} else {
-		lt_tsk_error(vsmsg, sizeof(vsmsg));
+		tsk_error_reset(); /* no volume system: a bare file system? */
 	}
 	/* No volume system, or one whose partitions hold nothing: a bare
 	 * file system (a FAT boot sector can pass for an MBR). */
@@ -453,7 +438,6 @@ int lt_walk_tsk(struct lt_source *src, const struct lt_walk_opts *opts,
 		if (err->code == LT_OK)
 			lt_err_set(err, (enum lt_code)w.stop, "walk stopped");
 	}
-	(void)vsmsg;
 	free(w.iobuf);
 	lt_buf_release(&w.path);
 	return rc;

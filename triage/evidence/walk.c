@@ -84,3 +84,14 @@ fail:
 	lt_hash_release(&h);
 	return err->code;
 }
+
+void lt_entry_hash_or_note(struct lt_entry *e, char *buf, size_t len,
+			   bool exact_size, char *note, size_t note_len)
+{
+	struct lt_err err = LT_ERR_INIT;
+
+	if (lt_entry_hash(e, buf, len, exact_size, &err)) {
+		snprintf(note, note_len, "%s", err.msg);
+		e->hash_error = note;
+	}
+}
