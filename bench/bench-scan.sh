@@ -48,7 +48,7 @@ done
 lt_med=$(printf '%s\n' "${lt_t[@]}" | median)
 md5_med=$(printf '%s\n' "${md5_t[@]}" | median)
 files=$(sqlite3 "$work/scan.db" "SELECT count(*) FROM file")
-recs=$(sqlite3 "$work/scan.db" "SELECT count(*) FROM record")
+recs=$(sqlite3 "$work/scan.db" "SELECT sum(n) FROM record_block")
 ratio=$(awk -v a="$lt_med" -v b="$md5_med" 'BEGIN {printf "%.2f", a / b}')
 echo "scan --jobs 2 vs md5sum (1.0 GiB NTFS, $files files, $recs records): leaktriage ${lt_med}s md5sum ${md5_med}s ratio $ratio (target <= $TARGET_SCAN)"
 echo "  runs leaktriage ${lt_t[*]}"
@@ -93,6 +93,6 @@ for i in $(seq "$RUNS"); do
 done
 csv_med=$(printf '%s\n' "${csv_t[@]}" | median)
 mbs=$(awk -v b="$bytes" -v t="$csv_med" 'BEGIN {printf "%.1f", b / 1e6 / t}')
-crecs=$(sqlite3 "$work/csv.db" "SELECT count(*) FROM record")
+crecs=$(sqlite3 "$work/csv.db" "SELECT sum(n) FROM record_block")
 echo "classify CP932 CSV ($((bytes / 1000000)) MB, $crecs records, 1 job): ${csv_med}s, ${mbs} MB/s vs $TARGET_MBS MB/s: ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", m / t}') (target >= 1.0)"
 echo "  runs ${csv_t[*]}; peak RSS ${crss} KiB"

@@ -75,6 +75,6 @@ for i in $(seq "$RUNS"); do
 done
 med=$(printf '%s\n' "${ts[@]}" | median)
 mbs=$(awk -v b="$xml" -v t="$med" 'BEGIN {printf "%.1f", b / 1e6 / t}')
-recs=$(sqlite3 "$work/xlsx.db" "SELECT count(*) FROM record")
+recs=$(sqlite3 "$work/xlsx.db" "SELECT sum(n) FROM record_block")
 echo "classify XLSX ($((xml / 1000000)) MB sheet XML, $recs records, 1 job): ${med}s, ${mbs} MB/s vs $TARGET_MBS MB/s: ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", m / t}') (target >= 1.0)"
 echo "  runs ${ts[*]}; peak RSS ${rss} KiB"

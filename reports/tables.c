@@ -29,6 +29,7 @@
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
 #include "leaktriage/hash.h"
+#include "leaktriage/recblock.h"
 #include "leaktriage/report.h"
 #include "leaktriage/table.h"
 #include "leaktriage/timefmt.h"
@@ -628,7 +629,7 @@ static int load_pii_files(struct ctx *c)
 	int rc;
 
 	LT_TRY(prepare(c, FILE_COLS " WHERE f.status <> 'scanning' AND {FW}"
-		       " AND EXISTS(SELECT 1 FROM record r WHERE"
+		       " AND EXISTS(SELECT 1 FROM record_block r WHERE"
 		       " r.file_id = f.id AND {RW})"
 		       " ORDER BY f.evidence_id, f.path, f.id", &st));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -652,38 +653,92 @@ static int load_pii_files(struct ctx *c)
 	return LT_OK;
 }
 
-#define RECORDS_FROM                                                      \
-	" FROM record r JOIN file f ON f.id = r.file_id"                  \
-	" WHERE f.status <> 'scanning' AND {FW} AND {RW}"                 \
-	" ORDER BY r.file_id, r.id"
+/*
+ * The records in the scope, one at a time, in file and write order (or
+ * evidence item first): unpacked from their blocks (leaktriage/recblock.h).
+ */
+struct rec_iter {
+	sqlite3_stmt *st;
+	const uint8_t *p, *end;
+	int64_t file_id, evidence_id;
+	const char *sheet;       /* valid until the next block */
+	struct lt_recpacked r;
+};
+
+static int rec_open(struct ctx *c, struct rec_iter *it, bool by_evidence)
+{
+	memset(it, 0, sizeof(*it));
+	return prepare(c, by_evidence ?
+		       "SELECT r.file_id, f.evidence_id, r.sheet, r.data"
+		       " FROM record_block r JOIN file f ON f.id = r.file_id"
+		       " WHERE f.status <> 'scanning' AND {FW} AND {RW}"
+		       " ORDER BY f.evidence_id, r.file_id, r.id" :
+		       "SELECT r.file_id, f.evidence_id, r.sheet, r.data"
+		       " FROM record_block r JOIN file f ON f.id = r.file_id"
+		       " WHERE f.status <> 'scanning' AND {FW} AND {RW}"
+		       " ORDER BY r.file_id, r.id", &it->st);
+}
+
+/* 1: it->r is the next record; 0: no more; < 0: error set (c->err). */
+static int rec_next(struct ctx *c, struct rec_iter *it)
+{
+	int rc;
+
+	for (;;) {
+		rc = lt_recblock_next(&it->p, it->end, &it->r);
+		if (rc > 0)
+			return 1;
+		if (rc < 0)
+			return -lt_err_set(c->err, LT_E_CORRUPT,
+					   "case database: a malformed record "
+					   "block (file %" PRId64 ")",
+					   it->file_id);
+		rc = sqlite3_step(it->st);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return -sql_fail(c);
+		it->file_id = sqlite3_column_int64(it->st, 0);
+		it->evidence_id = sqlite3_column_int64(it->st, 1);
+		it->sheet = (const char *)sqlite3_column_text(it->st, 2);
+		it->p = sqlite3_column_blob(it->st, 3);
+		it->end = it->p + sqlite3_column_bytes(it->st, 3);
+	}
+}
+
+/* Finish an iteration that returned rc (rec_next's). */
+static int rec_close(struct ctx *c, struct rec_iter *it, int rc)
+{
+	sqlite3_finalize(it->st);
+	if (rc < 0)
+		return c->err->code ? c->err->code : LT_E_IO;
+	return c->nomem ? nomem(c) : LT_OK;
+}
 
 /* Pass 1: categories, per-file and per-element figures, union-find. */
 static int pass_records(struct ctx *c, uint32_t *file_elems)
 {
 	struct lt_report *r = c->r;
 	struct uf *u = &c->u;
-	sqlite3_stmt *st;
+	struct rec_iter it;
 	int64_t last = INT64_MIN;
 	uint32_t fi = UINT32_MAX;
 	int rc, e;
 
-	LT_TRY(prepare(c, "SELECT r.file_id, r.elems, r.k_insured,"
-		       " r.k_pension, r.k_my_number, r.k_name_birth,"
-		       " r.k_name_addr" RECORDS_FROM, &st));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t fid = sqlite3_column_int64(st, 0);
-		uint32_t elems = (uint32_t)sqlite3_column_int64(st, 1);
+	LT_TRY(rec_open(c, &it, false));
+	while ((rc = rec_next(c, &it)) > 0) {
+		uint32_t elems = it.r.elems;
 		uint32_t idx = (uint32_t)u->n;
 		int k, err;
 
-		if (fid != last) {
-			fi = file_index(c, fid);
-			last = fid;
+		if (it.file_id != last) {
+			fi = file_index(c, it.file_id);
+			last = it.file_id;
 			if (fi == UINT32_MAX) {
-				sqlite3_finalize(st);
-				return lt_err_set(c->err, LT_E_IO,
-						  "case database changed "
-						  "while read");
+				rc = -lt_err_set(c->err, LT_E_IO,
+						 "case database changed "
+						 "while read");
+				break;
 			}
 		}
 		count(r->profile, elems, &r->records);
@@ -697,22 +752,23 @@ static int pass_records(struct ctx *c, uint32_t *file_elems)
 		if (elems & SPECIAL_BITS)
 			r->flags.special_care.fig.records++;
 		if ((err = uf_add(u, elems, fi))) {
-			sqlite3_finalize(st);
-			return err == LT_E_LIMIT ?
+			rc = -(err == LT_E_LIMIT ?
 			       lt_err_set(c->err, LT_E_LIMIT,
-					  "too many records") : nomem(c);
+					  "too many records") : nomem(c));
+			break;
 		}
 		for (k = 0; k < LT_KEY_COUNT; k++) {
-			if (sqlite3_column_bytes(st, 2 + k) != 16)
+			if (!(it.r.has & (1u << k)))
 				continue;
-			if (link_key(u, idx, k,
-				     sqlite3_column_blob(st, 2 + k))) {
-				sqlite3_finalize(st);
-				return nomem(c);
+			if (link_key(u, idx, k, it.r.keys[k])) {
+				rc = -nomem(c);
+				break;
 			}
 		}
+		if (rc < 0)
+			break;
 	}
-	return finish(c, st, rc);
+	return rec_close(c, &it, rc);
 }
 
 /* Pass 2: identifier values per group; marks conflicting roots. */
@@ -722,29 +778,28 @@ static int pass_conflicts(struct ctx *c, uint8_t *conflict)
 	struct uf *u = &c->u;
 	uint8_t (*idk)[3][16] = lt_calloc(u->n ? u->n : 1, sizeof(*idk));
 	uint8_t *idset = lt_calloc(u->n ? u->n : 1, 1);
-	sqlite3_stmt *st;
+	struct rec_iter it;
 	uint32_t i = 0;
-	int rc = SQLITE_DONE;
+	int rc = 0;
 
 	if (!idk || !idset) {
 		free(idk);
 		free(idset);
 		return nomem(c);
 	}
-	if (prepare(c, "SELECT r.k_insured, r.k_pension, r.k_my_number"
-		    RECORDS_FROM, &st)) {
+	if (rec_open(c, &it, false)) {
 		free(idk);
 		free(idset);
 		return c->err->code;
 	}
-	while (i < u->n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (i < u->n && (rc = rec_next(c, &it)) > 0) {
 		uint32_t root = find(u, i);
 		int k;
 
 		for (k = 0; k < ids; k++) {
-			const void *b = sqlite3_column_blob(st, k);
+			const uint8_t *b = it.r.keys[k];
 
-			if (sqlite3_column_bytes(st, k) != 16)
+			if (!(it.r.has & (1u << k)))
 				continue;
 			if (!(idset[root] & (1u << k))) {
 				memcpy(idk[root][k], b, 16);
@@ -757,7 +812,7 @@ static int pass_conflicts(struct ctx *c, uint8_t *conflict)
 	}
 	free(idk);
 	free(idset);
-	return finish(c, st, rc);
+	return rec_close(c, &it, rc);
 }
 
 /* Pass 3: where the records of each conflicting person are. */
@@ -767,17 +822,17 @@ static int pass_locations(struct ctx *c, const uint8_t *conflict)
 	struct uf *u = &c->u;
 	uint32_t *slot = lt_calloc(u->n ? u->n : 1, sizeof(*slot));
 	size_t calloc_ = 0;
-	sqlite3_stmt *st;
+	struct rec_iter it;
 	uint32_t i = 0;
-	int rc = SQLITE_DONE;
+	int rc = 0;
 
 	if (!slot)
 		return nomem(c);
-	if (prepare(c, "SELECT r.sheet, r.row" RECORDS_FROM, &st)) {
+	if (rec_open(c, &it, false)) {
 		free(slot);
 		return c->err->code;
 	}
-	while (i < u->n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (i < u->n && (rc = rec_next(c, &it)) > 0) {
 		uint32_t root = find(u, i);
 		struct lt_report_conflict *k;
 
@@ -804,14 +859,16 @@ static int pass_locations(struct ctx *c, const uint8_t *conflict)
 				}
 				l = &k->loc[k->nloc++];
 				l->file = u->file[i];
-				l->sheet = col_dup(c, st, 0);
-				l->row = sqlite3_column_int64(st, 1);
+				l->sheet = it.sheet ? strdup(it.sheet) : NULL;
+				if (it.sheet && !l->sheet)
+					c->nomem = true;
+				l->row = (int64_t)it.r.row;
 			}
 		}
 		i++;
 	}
 	free(slot);
-	return finish(c, st, rc);
+	return rec_close(c, &it, rc);
 }
 
 /*
@@ -824,20 +881,15 @@ static int pass_evidence_persons(struct ctx *c)
 {
 	struct lt_report *r = c->r;
 	struct uf *u = &c->u;
-	sqlite3_stmt *st;
+	struct rec_iter it;
 	int64_t last = INT64_MIN;
 	size_t ev = SIZE_MAX;
 	int rc, k;
 
-	LT_TRY(prepare(c, "SELECT f.evidence_id, r.k_insured, r.k_pension,"
-		       " r.k_my_number, r.k_name_birth, r.k_name_addr"
-		       " FROM record r JOIN file f ON f.id = r.file_id"
-		       " WHERE f.status <> 'scanning' AND {FW} AND {RW}"
-		       " ORDER BY f.evidence_id, r.file_id, r.id", &st));
+	LT_TRY(rec_open(c, &it, true));
 	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW ||
-		    sqlite3_column_int64(st, 0) != last) {
+		rc = rec_next(c, &it);
+		if (rc <= 0 || it.evidence_id != last) {
 			/* An item ends: count its persons, start afresh. */
 			if (ev < r->nevidence)
 				r->evidence[ev].persons = u->n - u->unions;
@@ -847,26 +899,28 @@ static int pass_evidence_persons(struct ctx *c)
 			if (u->tab)
 				memset(u->tab, 0,
 				       u->tabsize * sizeof(*u->tab));
-			if (rc != SQLITE_ROW)
+			if (rc <= 0)
 				break;
-			last = sqlite3_column_int64(st, 0);
+			last = it.evidence_id;
 			ev = evidence_index(c, last);
 		}
 		if (uf_add(u, 0, 0)) {
-			sqlite3_finalize(st);
-			return nomem(c);
+			rc = -nomem(c);
+			break;
 		}
 		for (k = 0; k < LT_KEY_COUNT; k++) {
-			if (sqlite3_column_bytes(st, 1 + k) != 16)
+			if (!(it.r.has & (1u << k)))
 				continue;
 			if (link_key(u, (uint32_t)(u->n - 1), k,
-				     sqlite3_column_blob(st, 1 + k))) {
-				sqlite3_finalize(st);
-				return nomem(c);
+				     it.r.keys[k])) {
+				rc = -nomem(c);
+				break;
 			}
 		}
+		if (rc < 0)
+			break;
 	}
-	return finish(c, st, rc);
+	return rec_close(c, &it, rc);
 }
 
 static int loc_cmp(const void *a, const void *b)

@@ -16,6 +16,7 @@
 #include "leaktriage/archive.h"
 #include "leaktriage/detect.h"
 #include "leaktriage/protect.h"
+#include "leaktriage/recblock.h"
 #include "leaktriage/extract.h"
 #include "leaktriage/hash.h"
 #include "leaktriage/scan.h"
@@ -34,7 +35,11 @@ enum {
 	HEAD = 64 * 1024,
 	IOBUF = 1 << 20,
 	BATCH = 2048,          /* records per message */
-	QUEUE_MAX = 64,        /* messages in flight */
+	QUEUE_MAX = 256,       /* messages in flight */
+	WAKE = 32,             /* messages that wake a waiting writer */
+	OUT_MAX = 8,           /* messages a worker holds back */
+	CHUNK = 16,            /* jobs a worker takes at a time */
+	WHOLE_MAX = 1 << 20,   /* files up to this size are read whole */
 	KEY_LEN = 16,          /* bytes of HMAC kept per key */
 };
 
@@ -87,11 +92,17 @@ struct msg {
 	uint32_t columns;
 };
 
+/*
+ * Workers hand the writer chains of messages (a file's at a time), and
+ * wake it only when WAKE messages wait or a worker is done: one wake-up
+ * per message made the threads switch 20,000 times a second.
+ */
 struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	struct msg *head, *tail;
 	size_t count;
+	bool waiting;          /* the writer sleeps on not_empty */
 };
 
 struct shared {
@@ -114,9 +125,12 @@ struct worker {
 	struct lt_yara_scanner *ys;
 	struct lt_classifier *cls;
 	char *buf;
+	uint8_t *whole;        /* WHOLE_MAX: a small top-level file's content */
 	/* per file */
 	const struct job *job;
 	struct msg *batch;
+	struct msg *out_head, *out_tail; /* held back for the writer */
+	size_t out_n;
 	char cur_sheet[256];
 	uint64_t records;
 	int fail;
@@ -125,43 +139,47 @@ struct worker {
 
 /* --- queue ------------------------------------------------------------ */
 
-static void q_push(struct queue *q, struct msg *m)
+/* Append the chain head..tail (n messages); wake the writer if asked or
+ * if enough wait. */
+static void q_push_chain(struct queue *q, struct msg *head, struct msg *tail,
+			 size_t n, bool wake)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->count >= QUEUE_MAX && m->kind != M_WORKER_DONE)
+	while (q->count >= QUEUE_MAX && !wake)
 		pthread_cond_wait(&q->not_full, &q->mu);
-	m->next = NULL;
+	tail->next = NULL;
 	if (q->tail)
-		q->tail->next = m;
+		q->tail->next = head;
 	else
-		q->head = m;
-	q->tail = m;
-	q->count++;
-	pthread_cond_signal(&q->not_empty);
+		q->head = head;
+	q->tail = tail;
+	q->count += n;
+	if (q->waiting && (wake || q->count >= WAKE))
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);
 }
 
-static struct msg *q_pop(struct queue *q, int timeout_ms)
+/* Take every waiting message (a chain), waiting up to timeout_ms for one. */
+static struct msg *q_take(struct queue *q, int timeout_ms)
 {
 	struct msg *m;
 	struct timespec ts;
 
 	pthread_mutex_lock(&q->mu);
-	if (!q->head) {
+	if (!q->head && timeout_ms > 0) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += (long)timeout_ms * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
+		q->waiting = true;
 		pthread_cond_timedwait(&q->not_empty, &q->mu, &ts);
+		q->waiting = false;
 	}
 	m = q->head;
-	if (m) {
-		q->head = m->next;
-		if (!q->head)
-			q->tail = NULL;
-		q->count--;
-		pthread_cond_signal(&q->not_full);
-	}
+	q->head = q->tail = NULL;
+	if (q->count >= QUEUE_MAX)
+		pthread_cond_broadcast(&q->not_full);
+	q->count = 0;
 	pthread_mutex_unlock(&q->mu);
 	return m;
 }
@@ -181,10 +199,33 @@ static struct msg *msg_new(struct worker *w, enum msg_kind kind)
 
 /* --- worker ----------------------------------------------------------- */
 
+/* Hand what the worker holds back to the writer. */
+static void out_flush(struct worker *w, bool wake)
+{
+	if (w->out_head)
+		q_push_chain(&w->sh->q, w->out_head, w->out_tail, w->out_n,
+			     wake);
+	w->out_head = w->out_tail = NULL;
+	w->out_n = 0;
+}
+
+/* A message for the writer, in order; sent on at OUT_MAX or file end. */
+static void emit(struct worker *w, struct msg *m)
+{
+	m->next = NULL;
+	if (w->out_tail)
+		w->out_tail->next = m;
+	else
+		w->out_head = m;
+	w->out_tail = m;
+	if (++w->out_n >= OUT_MAX)
+		out_flush(w, false);
+}
+
 static void flush_batch(struct worker *w)
 {
 	if (w->batch && w->batch->nrecs)
-		q_push(&w->sh->q, w->batch);
+		emit(w, w->batch);
 	else if (w->batch) {
 		lt_buf_release(&w->batch->keymat);
 		free(w->batch->recs);
@@ -347,15 +388,10 @@ static int on_yara(const char *rule, const char *ns, void *udata)
 		return LT_E_NOMEM;
 	snprintf(m->rule, sizeof(m->rule), "%s", rule);
 	snprintf(m->ns, sizeof(m->ns), "%s", ns ? ns : "");
-	q_push(&w->sh->q, m);
+	emit(w, m);
 	return 0;
 }
 
-static int plain_read(void *src, uint64_t off, void *buf, size_t len,
-		      size_t *got, struct lt_err *err)
-{
-	return inner_read(src, off, buf, len, got, err);
-}
 
 static void set(char *dst, size_t len, const char *s)
 {
@@ -404,7 +440,7 @@ static int on_member(const struct lt_archive_member *m, void *udata)
 	b->member_size = m->size == UINT64_MAX ? 0 : m->size;
 	b->job = e->job = w->job;
 	e->member_path = b->member_path ? strdup(b->member_path) : NULL;
-	q_push(&w->sh->q, b);
+	emit(w, b);
 	if (m->content) {
 		w->records = 0;
 		process(w, m->content, mc->depth + 1, e);
@@ -420,7 +456,7 @@ static int on_member(const struct lt_archive_member *m, void *udata)
 	}
 	if (m->warning && !e->detail[0])
 		SET(e->detail, m->warning);
-	q_push(&w->sh->q, e);
+	emit(w, e);
 	return *w->sh->stop ? LT_E_INTERRUPTED : 0;
 }
 
@@ -484,31 +520,87 @@ static bool check_protected(struct hin *h, int kind, struct msg *end,
 
 enum { MAX_DEPTH = 5 };
 
+static int plain_read(void *src, uint64_t off, void *buf, size_t len,
+		      size_t *got, struct lt_err *err)
+{
+	return inner_read(src, off, buf, len, got, err);
+}
+
+/*
+ * A small top-level file is read whole, in one go, into w->whole: then
+ * hashing, type detection, extraction and YARA all work on that memory
+ * instead of reading it again in pieces.  Returns false (and nothing
+ * changed) when the content is shorter than its size says: the streaming
+ * path then reports where it ends.
+ */
+static bool read_whole(struct worker *w, const struct lt_scan_input *in,
+		       struct lt_scan_input *mem, struct lt_err *err)
+{
+	uint64_t done = 0;
+
+	while (done < in->size) {
+		size_t got = 0;
+
+		if (*w->sh->stop) {
+			lt_err_set(err, LT_E_INTERRUPTED, "interrupted");
+			return false;
+		}
+		if (inner_read(in, done, w->whole + done,
+			       (size_t)(in->size - done), &got, err)) {
+			lt_err_clear(err);
+			return false;
+		}
+		if (!got)
+			return false;
+		done += got;
+	}
+	*mem = *in;
+	mem->data = w->whole;
+	mem->read = plain_read; /* from data */
+	mem->src = mem;
+	return true;
+}
+
 static void process(struct worker *w, const struct lt_scan_input *inner,
 		    int depth, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
+	struct lt_scan_input mem;
 	struct hin h;
 	enum lt_kind kind;
 	size_t head_len = 0;
-	char *head = malloc(HEAD);
+	char *head = NULL;
 
 	SET(end->status, "error");
 	end->bytes = inner->size;
+	if (depth == 0 && !inner->data && inner->size <= WHOLE_MAX &&
+	    read_whole(w, inner, &mem, &err))
+		inner = &mem;
+	if (err.code == LT_E_INTERRUPTED) {
+		SET(end->status, "scanning");
+		return;
+	}
 	memset(&h, 0, sizeof(h));
 	h.inner = inner;
 	h.w = w;
 	h.in.path = inner->path;
 	h.in.size = inner->size;
+	h.in.data = inner->data;
 	h.in.read = hin_read;
 	h.in.src = &h;
-	if (!head) {
-		SET(end->detail, "out of memory");
-		return;
-	}
 	if (lt_hash_init(&h.hash, LT_HASH_MD5 | LT_HASH_SHA256, &err))
 		goto fail;
-	while (head_len < HEAD && head_len < inner->size) {
+	if (inner->data) {
+		/* in memory: hashed at once, the head is the content */
+		lt_hash_update(&h.hash, inner->data, (size_t)inner->size);
+		h.hashed = inner->size;
+		head = (char *)inner->data;
+		head_len = (size_t)LT_MIN((uint64_t)HEAD, inner->size);
+	} else if (!(head = malloc(HEAD))) {
+		lt_err_set(&err, LT_E_NOMEM, "out of memory");
+		goto fail_hash;
+	}
+	while (!inner->data && head_len < HEAD && head_len < inner->size) {
 		size_t got;
 
 		if (hin_read(&h, head_len, head + head_len,
@@ -616,8 +708,9 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 	lt_hex(end->md5, h.hash.md5, 16);
 	lt_hex(end->sha256, h.hash.sha256, 32);
 	if (w->ys) {
-		struct lt_scan_input yin = { inner->path, inner->size, NULL,
-					     plain_read, (void *)inner };
+		struct lt_scan_input yin = { inner->path, inner->size,
+					     inner->data, plain_read,
+					     (void *)inner };
 
 		if (lt_yara_scan(w->ys, &yin, on_yara, w, &err)) {
 			if (err.code == LT_E_INTERRUPTED)
@@ -628,12 +721,14 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 			lt_err_clear(&err);
 		}
 	}
-	free(head);
+	if (!inner->data)
+		free(head);
 	return;
 fail_hash:
 	lt_hash_release(&h.hash);
 fail:
-	free(head);
+	if (!inner->data)
+		free(head);
 	flush_batch(w);
 	SET(end->status, err.code == LT_E_INTERRUPTED ? "scanning" : "error");
 	SET(end->detail, err.msg);
@@ -674,18 +769,27 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 	process(w, &in, 0, end);
 }
 
+/*
+ * Jobs are taken CHUNK at a time, in the order load_jobs() gives (file
+ * system, then inode): neighbours share the image handle's cache (the
+ * MFT entries of consecutive inodes sit in the same block).
+ */
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
+	size_t i = 0, end = 0;
 
 	for (;;) {
 		struct msg *b, *e;
-		size_t i;
 
-		pthread_mutex_lock(&sh->q.mu);
-		i = sh->next < sh->njobs ? sh->next++ : sh->njobs;
-		pthread_mutex_unlock(&sh->q.mu);
+		if (i == end) {
+			pthread_mutex_lock(&sh->q.mu);
+			i = sh->next;
+			end = LT_MIN(i + CHUNK, sh->njobs);
+			sh->next = LT_MAX(end, sh->next);
+			pthread_mutex_unlock(&sh->q.mu);
+		}
 		if (i >= sh->njobs || *sh->stop || w->fail)
 			break;
 		b = msg_new(w, M_BEGIN);
@@ -696,9 +800,11 @@ static void *worker_main(void *arg)
 			break;
 		}
 		b->job = e->job = &sh->jobs[i];
-		q_push(&sh->q, b);
+		emit(w, b);
 		scan_one(w, &sh->jobs[i], e);
-		q_push(&sh->q, e);
+		emit(w, e);
+		out_flush(w, false);
+		i++;
 	}
 	{
 		struct msg *d = calloc(1, sizeof(*d));
@@ -706,8 +812,9 @@ static void *worker_main(void *arg)
 		if (d) {
 			d->kind = M_WORKER_DONE;
 			d->worker = w->id;
-			q_push(&sh->q, d);
+			emit(w, d);
 		}
+		out_flush(w, true);
 	}
 	return NULL;
 }
@@ -725,6 +832,7 @@ struct writer {
 	bool in_tx;
 	uint64_t kill_after;   /* test hook, see below */
 	struct hmac hmac;
+	struct lt_buf block;   /* packed records of one M_RECORDS */
 };
 
 static int w_exec(struct writer *wr, const char *sql)
@@ -794,29 +902,37 @@ static int handle(struct writer *wr, struct msg *m)
 		wr->depth[m->worker] = d + 1;
 		break;
 	}
-	case M_RECORDS:
+	case M_RECORDS: {
+		/* One row per block of records (leaktriage/recblock.h). */
+		sqlite3_stmt *st = wr->ins_rec;
+		uint32_t elems = 0;
+
+		wr->block.len = 0;
 		for (i = 0; i < m->nrecs; i++) {
-			struct rec *r = &m->recs[i];
-			sqlite3_stmt *st = wr->ins_rec;
+			const struct rec *r = &m->recs[i];
+			struct lt_recpacked p;
 
-			sqlite3_bind_int64(st, 1, CUR(wr, m));
-			bind_str(st, 2, m->sheet);
-			sqlite3_bind_int64(st, 3, (int64_t)r->row);
-			sqlite3_bind_int64(st, 4, r->elems);
-			for (k = 0; k < LT_KEY_COUNT; k++) {
-				uint8_t key[KEY_LEN];
-
-				if (!(r->has & (1u << k))) {
-					sqlite3_bind_null(st, 5 + k);
-					continue;
-				}
-				keyed(&wr->hmac, k, m->keymat.buf + r->koff[k],
-				      r->klen[k], key);
-				sqlite3_bind_blob(st, 5 + k, key, KEY_LEN,
-						  SQLITE_TRANSIENT);
-			}
-			LT_TRY(w_step(wr, st));
+			p.row = r->row;
+			p.elems = r->elems;
+			p.has = r->has;
+			elems |= r->elems;
+			for (k = 0; k < LT_KEY_COUNT; k++)
+				if (r->has & (1u << k))
+					keyed(&wr->hmac, k,
+					      m->keymat.buf + r->koff[k],
+					      r->klen[k], p.keys[k]);
+			lt_recblock_put(&wr->block, &p);
 		}
+		if (lt_buf_status(&wr->block))
+			return lt_err_set(wr->err, LT_E_NOMEM,
+					  "out of memory");
+		sqlite3_bind_int64(st, 1, CUR(wr, m));
+		bind_str(st, 2, m->sheet);
+		sqlite3_bind_int64(st, 3, (int64_t)m->nrecs);
+		sqlite3_bind_int64(st, 4, elems);
+		sqlite3_bind_blob(st, 5, wr->block.buf, (int)wr->block.len,
+				  SQLITE_STATIC);
+		LT_TRY(w_step(wr, st));
 		wr->stats->records += m->nrecs;
 		/*
 		 * Test hook for the resume test (tests/e2e/scan/resume.sh):
@@ -830,6 +946,7 @@ static int handle(struct writer *wr, struct msg *m)
 			raise(SIGKILL);
 		}
 		break;
+	}
 	case M_YARA:
 		sqlite3_bind_int64(wr->ins_yara, 1, CUR(wr, m));
 		bind_str(wr->ins_yara, 2, m->rule);
@@ -894,7 +1011,9 @@ static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
 			       " e.evidence_id=? AND e.type='file' AND"
 			       " NOT e.realloc AND NOT EXISTS (SELECT 1 FROM"
 			       " file f WHERE f.entry_id=e.id AND"
-			       " f.parent_id IS NULL) ORDER BY e.offset, e.id",
+			       " f.parent_id IS NULL)"
+			       " ORDER BY e.offset, CAST(e.inode AS INTEGER),"
+			       " e.id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return lt_err_set(err, LT_E_IO, "case database: %s",
 				  sqlite3_errmsg(db));
@@ -949,7 +1068,7 @@ static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
  * records and hits: the scan redoes them. */
 static int cleanup_unfinished(sqlite3 *db, int64_t ev, struct lt_err *err)
 {
-	static const char *const tables[] = { "yara_hit", "record",
+	static const char *const tables[] = { "yara_hit", "record_block",
 					      "leak_candidate" };
 	char sql[640];
 	size_t i;
@@ -1005,6 +1124,7 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	wr.evidence_id = evidence_id;
 	wr.stats = stats;
 	wr.err = err;
+	lt_buf_init(&wr.block, (size_t)64 << 20);
 	LT_TRY(hmac_init(&wr.hmac, opts->key, err));
 	if (getenv("LT_TEST_KILL_AFTER_RECORDS"))
 		wr.kill_after = strtoull(getenv("LT_TEST_KILL_AFTER_RECORDS"),
@@ -1028,10 +1148,8 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 			       " VALUES(?,?,?,?,?,?,'scanning')", -1,
 			       &wr.ins_file, NULL) ||
 	    sqlite3_prepare_v2(wr.db,
-			       "INSERT INTO record(file_id, sheet, row, elems,"
-			       " k_insured, k_pension, k_my_number,"
-			       " k_name_birth, k_name_addr)"
-			       " VALUES(?,?,?,?,?,?,?,?,?)",
+			       "INSERT INTO record_block(file_id, sheet, n,"
+			       " elems, data) VALUES(?,?,?,?,?)",
 			       -1, &wr.ins_rec, NULL) ||
 	    sqlite3_prepare_v2(wr.db,
 			       "INSERT INTO yara_hit(file_id, rule, namespace)"
@@ -1060,7 +1178,8 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 		w->sh = &sh;
 		w->id = i;
 		w->buf = malloc(IOBUF);
-		if (!w->buf ||
+		w->whole = malloc(WHOLE_MAX);
+		if (!w->buf || !w->whole ||
 		    lt_reader_open(src_path, &w->reader, err) ||
 		    lt_typer_open(&w->typer, err) ||
 		    lt_classifier_new(on_record, w, &w->cls, err) ||
@@ -1070,6 +1189,7 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 			rc = err->code;
 			goto stop_workers;
 		}
+		lt_typer_set_magic_all(w->typer, opts->magic_all);
 	}
 	for (i = 0; i < nworkers; i++) {
 		if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i])) {
@@ -1090,10 +1210,16 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	{
 		int done = 0;
 
-		while (done < running) {
-			struct msg *m = q_pop(&sh.q, 200);
+		struct msg *chain = NULL;
 
+		while (done < running) {
+			struct msg *m;
+
+			if (!chain)
+				chain = q_take(&sh.q, 50);
+			m = chain;
 			if (m) {
+				chain = m->next;
 				if (m->kind == M_WORKER_DONE)
 					done++;
 				if (!rc && handle(&wr, m)) {
@@ -1150,8 +1276,12 @@ stop_workers:
 	{
 		struct msg *m;
 
-		while ((m = q_pop(&sh.q, 0)))
+		struct msg *next;
+
+		for (m = q_take(&sh.q, 0); m; m = next) {
+			next = m->next;
 			free_msg(m);
+		}
 	}
 	for (i = 0; ws && i < nworkers; i++) {
 		lt_reader_close(ws[i].reader);
@@ -1159,12 +1289,14 @@ stop_workers:
 		lt_classifier_free(ws[i].cls);
 		lt_yara_scanner_free(ws[i].ys);
 		free(ws[i].buf);
+		free(ws[i].whole);
 	}
 	if (cb && cb->progress)
 		cb->progress(&prog, cb->udata);
 out:
 	sqlite3_finalize(wr.ins_file);
 	sqlite3_finalize(wr.ins_rec);
+	lt_buf_release(&wr.block);
 	sqlite3_finalize(wr.ins_yara);
 	sqlite3_finalize(wr.upd_file);
 	free(wr.stack);

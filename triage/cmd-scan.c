@@ -100,7 +100,7 @@ static void on_progress(const struct lt_scan_progress *p, void *udata)
 int cmd_scan(int argc, char **argv)
 {
 	const char *case_path = NULL, *tz = "UTC", *name = NULL, *rules = NULL;
-	bool hash_image = false;
+	bool hash_image = false, magic_all = false;
 	int jobs = 0;
 	uint64_t max_memory = LT_DEFAULT_MAX_MEMORY * 2;
 	struct lt_opt opts[] = {
@@ -115,6 +115,9 @@ int cmd_scan(int argc, char **argv)
 			"evidence name (one SRC only; default: file name)"),
 		OPT_BOOL(0, "hash-image", &hash_image,
 			 "also hash the whole image (a separate full read)"),
+		OPT_BOOL(0, "magic-all", &magic_all,
+			 "ask libmagic to name unknown binary files too"
+			 " (0.2 ms a file)"),
 		OPT_U64(0, "max-memory", &max_memory, "SIZE",
 			"address-space cap against hostile input (4G)"),
 		OPT_VERBOSITY(&lt_verbosity),
@@ -159,7 +162,7 @@ int cmd_scan(int argc, char **argv)
 	for (i = 0; i < nsrc && !stop_flag; i++) {
 		struct scan_state ss = { NULL, 0 };
 		struct lt_source *src = NULL;
-		struct lt_scan_opts so = { jobs, rules, key };
+		struct lt_scan_opts so = { jobs, rules, key, magic_all };
 		struct lt_scan_cb scb = { on_progress, on_problem, &ss };
 		struct lt_scan_stats st;
 		char evname[256];

@@ -19,7 +19,7 @@
 #include "leaktriage/err.h"
 #include "leaktriage/walk.h"
 
-#define LT_CASEDB_SCHEMA_VERSION 3
+#define LT_CASEDB_SCHEMA_VERSION 4
 
 struct lt_casedb;
 

@@ -23,6 +23,7 @@ struct lt_scan_opts {
 	int jobs;                 /* worker threads (>= 1) */
 	const char *rules_path;   /* user YARA rules, or NULL */
 	const uint8_t *key;       /* the case secret (32 bytes) */
+	bool magic_all;           /* libmagic on unknown binaries too */
 };
 
 struct lt_scan_progress {

@@ -38,6 +38,7 @@
 struct lt_typer {
 	unsigned tag;
 	magic_t magic;
+	bool magic_all;    /* libmagic on binary content as well */
 	uint8_t *headbuf; /* LT_DETECT_HEAD_MAX bytes, for detect_input */
 };
 
@@ -224,7 +225,13 @@ static void put_mime(char *mime, size_t mime_len, const char *s)
 
 /* --- the cheap check ---------------------------------------------------- */
 
-enum verdict { NO_MATCH, MATCH, UNDECIDED };
+/*
+ * BINARY: undecided, and binary (NULs inside, not UTF-16): libmagic could
+ * only name a format, and every format that changes what the scan does
+ * (an extractor, a container, protection, "not examined") has a signature
+ * above, so by default libmagic is skipped there (lt_typer_set_magic_all).
+ */
+enum verdict { NO_MATCH, MATCH, UNDECIDED, BINARY };
 
 struct answer {
 	enum lt_kind kind;
@@ -740,6 +747,16 @@ static const struct sig sigs[] = {
 	{ 0, 4, "wOFF", LT_KIND_NO_TABLES, "font/woff" },
 	{ 0, 4, "wOF2", LT_KIND_NO_TABLES, "font/woff2" },
 	{ 0, 4, "ttcf", LT_KIND_NO_TABLES, "font/collection" },
+	/* disk images inside the evidence: anything may be in them */
+	{ 0, 8, "conectix", LT_KIND_NOT_EXAMINED,
+	  "application/x-virtualbox-vhd" },
+	{ 0, 8, "vhdxfile", LT_KIND_NOT_EXAMINED, "application/x-vhdx-disk" },
+	{ 0, 4, "KDMV", LT_KIND_NOT_EXAMINED, "application/x-virtualbox-vmdk" },
+	{ 0, 4, "QFI\xfb", LT_KIND_NOT_EXAMINED, "application/x-qemu-disk" },
+	{ 64, 4, "\x7f\x10\xda\xbe", LT_KIND_NOT_EXAMINED,
+	  "application/x-virtualbox-vdi" },
+	{ 0, 8, "EVF\x09\x0d\x0a\xff\x00", LT_KIND_NOT_EXAMINED,
+	  "application/x-ewf" },
 	/* Windows system files common on a seized PC */
 	{ 0, 20, "L\0\0\0\1\24\2\0\0\0\0\0\xc0\0\0\0\0\0\0F", LT_KIND_NO_TABLES,
 	  "application/x-ms-shortcut" },
@@ -1244,7 +1261,10 @@ static enum verdict cheap(const struct ctx *c, struct answer *out, int *rc)
 		answer(out, LT_KIND_UNKNOWN, "application/octet-stream");
 		return NO_MATCH;
 	}
-	return UNDECIDED;
+	/* LZMA-alone has no real signature: only libmagic's rule tells */
+	if (c->len >= 3 && !memcmp(c->p, "\x5d\0\0", 3))
+		return UNDECIDED;
+	return text_len(c->p, c->len) == SIZE_MAX ? BINARY : UNDECIDED;
 }
 
 static void copy_answer(const struct answer *a, char *mime, size_t mime_len)
@@ -1270,6 +1290,7 @@ enum lt_kind lt_detect_signature(const uint8_t *head, size_t len,
 		copy_answer(&a, mime, mime_len);
 		return LT_KIND_UNKNOWN;
 	case UNDECIDED:
+	case BINARY:
 		break;
 	}
 	put_mime(mime, mime_len, "");
@@ -1326,6 +1347,13 @@ void lt_typer_close(struct lt_typer *t)
 	free(t);
 }
 
+void lt_typer_set_magic_all(struct lt_typer *t, bool on)
+{
+	if (!t || t->tag != LT_TYPER_TAG)
+		LT_BUG("lt_typer_set_magic_all on a bad handle");
+	t->magic_all = on;
+}
+
 enum lt_kind lt_typer_magic(struct lt_typer *t, const uint8_t *head,
 			    size_t len, char *mime, size_t mime_len)
 {
@@ -1352,6 +1380,12 @@ static enum lt_kind detect(struct lt_typer *t, struct ctx *c, char *mime,
 	case NO_MATCH:
 		copy_answer(&a, mime, mime_len);
 		return LT_KIND_UNKNOWN;
+	case BINARY:
+		if (!t->magic_all) {
+			put_mime(mime, mime_len, "application/octet-stream");
+			return LT_KIND_UNKNOWN;
+		}
+		break;
 	case UNDECIDED:
 		break;
 	}

@@ -10,6 +10,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/casedb.h"
+#include "leaktriage/recblock.h"
 #include "leaktriage/report.h"
 #include "leaktriage/table.h"
 #include "tests/unit/check.h"
@@ -127,35 +128,38 @@ static void sql(const char *s)
 }
 
 /* A 16-byte key made of one repeated byte, as an SQL blob literal. */
-static const char *key(int b)
-{
-	static char buf[8][40];
-	static int next;
-	char *s = buf[next++ % 8];
-	int i;
-
-	if (!b)
-		return "NULL";
-	s[0] = 'X';
-	s[1] = '\'';
-	for (i = 0; i < 16; i++)
-		snprintf(s + 2 + 2 * i, 3, "%02x", b);
-	s[34] = '\'';
-	s[35] = '\0';
-	return s;
-}
-
+/* One record, in a block of its own (leaktriage/recblock.h); key bytes
+ * all b (0: absent). */
 static void rec(int file, int row, uint32_t elems, int ins, int my, int nb,
 		int na)
 {
-	char q[512];
+	const int kb[LT_KEY_COUNT] = { ins, 0, my, nb, na };
+	struct lt_recpacked r;
+	struct lt_buf b;
+	sqlite3_stmt *st;
+	int k;
 
-	snprintf(q, sizeof(q),
-		 "INSERT INTO record(file_id, row, elems, k_insured, k_pension,"
-		 " k_my_number, k_name_birth, k_name_addr) VALUES(%d, %d, %u,"
-		 " %s, NULL, %s, %s, %s)", file, row, elems, key(ins), key(my),
-		 key(nb), key(na));
-	sql(q);
+	memset(&r, 0, sizeof(r));
+	r.row = (uint64_t)row;
+	r.elems = elems;
+	for (k = 0; k < LT_KEY_COUNT; k++) {
+		if (!kb[k])
+			continue;
+		r.has |= (uint8_t)(1u << k);
+		memset(r.keys[k], kb[k], LT_RECBLOCK_KEY_LEN);
+	}
+	lt_buf_init(&b, 0);
+	lt_recblock_put(&b, &r);
+	CHECK(lt_buf_status(&b) == LT_OK);
+	CHECK(sqlite3_prepare_v2(db, "INSERT INTO record_block(file_id, n,"
+				 " elems, data) VALUES(?,1,?,?)", -1, &st,
+				 NULL) == SQLITE_OK);
+	sqlite3_bind_int(st, 1, file);
+	sqlite3_bind_int64(st, 2, elems);
+	sqlite3_bind_blob(st, 3, b.buf, (int)b.len, SQLITE_TRANSIENT);
+	CHECK(sqlite3_step(st) == SQLITE_DONE);
+	sqlite3_finalize(st);
+	lt_buf_release(&b);
 }
 
 struct out {

@@ -10,6 +10,7 @@
 #include "leaktriage/buf.h"
 #include "leaktriage/hash.h"
 #include "leaktriage/json.h"
+#include "leaktriage/recblock.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -124,6 +125,14 @@ static const char *const migrations[] = {
 	" window_id INTEGER NOT NULL REFERENCES leak_window(id),"
 	" reason TEXT NOT NULL);"
 	"CREATE INDEX leak_candidate_file ON leak_candidate(file_id);",
+	/* 4: records packed in blocks (leaktriage/recblock.h); the rows of
+	 * table record are packed by pack_v3_records(), then dropped */
+	"CREATE TABLE record_block("
+	" id INTEGER PRIMARY KEY,"
+	" file_id INTEGER NOT NULL REFERENCES file(id),"
+	" sheet TEXT, n INTEGER NOT NULL, elems INTEGER NOT NULL,"
+	" data BLOB NOT NULL);"
+	"CREATE INDEX record_block_file ON record_block(file_id);",
 };
 
 struct lt_casedb {
@@ -188,6 +197,117 @@ static int schema_version(struct lt_casedb *c, int *v, struct lt_err *err)
 	return LT_OK;
 }
 
+/*
+ * Schema 3 kept one row per record; schema 4 packs them.  Rows of one
+ * file and sheet, in id order, become blocks of up to LT_RECBLOCK_MAX.
+ */
+struct v3_block {
+	sqlite3_stmt *ins;
+	int64_t file_id;
+	char *sheet;
+	uint32_t n, elems;
+	struct lt_buf data;
+};
+
+static int v3_flush(struct lt_casedb *c, struct v3_block *b,
+		    struct lt_err *err)
+{
+	int rc;
+
+	if (!b->n)
+		return LT_OK;
+	if (lt_buf_status(&b->data))
+		return lt_err_set(err, LT_E_NOMEM, "out of memory");
+	sqlite3_bind_int64(b->ins, 1, b->file_id);
+	if (b->sheet)
+		sqlite3_bind_text(b->ins, 2, b->sheet, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(b->ins, 2);
+	sqlite3_bind_int64(b->ins, 3, b->n);
+	sqlite3_bind_int64(b->ins, 4, b->elems);
+	sqlite3_bind_blob(b->ins, 5, b->data.buf, (int)b->data.len,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(b->ins);
+	sqlite3_reset(b->ins);
+	if (rc != SQLITE_DONE)
+		return db_error(c, err, "cannot pack records");
+	b->n = 0;
+	b->elems = 0;
+	b->data.len = 0;
+	return LT_OK;
+}
+
+static bool same_sheet(const char *a, const unsigned char *b)
+{
+	if (!a || !b)
+		return !a && !b;
+	return !strcmp(a, (const char *)b);
+}
+
+static int pack_v3_records(struct lt_casedb *c, struct lt_err *err)
+{
+	struct v3_block b = { .file_id = -1 };
+	sqlite3_stmt *sel = NULL;
+	int rc = LT_OK, step;
+
+	lt_buf_init(&b.data, (size_t)64 << 20);
+	if (sqlite3_prepare_v2(c->db, "SELECT file_id, sheet, row, elems,"
+			       " k_insured, k_pension, k_my_number,"
+			       " k_name_birth, k_name_addr FROM record"
+			       " ORDER BY file_id, id", -1, &sel,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT INTO record_block(file_id,"
+			       " sheet, n, elems, data) VALUES(?,?,?,?,?)",
+			       -1, &b.ins, NULL) != SQLITE_OK) {
+		rc = db_error(c, err, "cannot pack records");
+		goto out;
+	}
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		int64_t fid = sqlite3_column_int64(sel, 0);
+		const unsigned char *sheet = sqlite3_column_text(sel, 1);
+		struct lt_recpacked r;
+		int k;
+
+		if (fid != b.file_id || !same_sheet(b.sheet, sheet) ||
+		    b.n == LT_RECBLOCK_MAX) {
+			if ((rc = v3_flush(c, &b, err)))
+				goto out;
+			free(b.sheet);
+			b.sheet = sheet ? strdup((const char *)sheet) : NULL;
+			if (sheet && !b.sheet) {
+				rc = lt_err_set(err, LT_E_NOMEM,
+						"out of memory");
+				goto out;
+			}
+			b.file_id = fid;
+		}
+		memset(&r, 0, sizeof(r));
+		r.row = (uint64_t)sqlite3_column_int64(sel, 2);
+		r.elems = (uint32_t)sqlite3_column_int64(sel, 3);
+		for (k = 0; k < LT_KEY_COUNT; k++) {
+			if (sqlite3_column_bytes(sel, 4 + k) !=
+			    LT_RECBLOCK_KEY_LEN)
+				continue;
+			r.has |= (uint8_t)(1u << k);
+			memcpy(r.keys[k], sqlite3_column_blob(sel, 4 + k),
+			       LT_RECBLOCK_KEY_LEN);
+		}
+		lt_recblock_put(&b.data, &r);
+		b.n++;
+		b.elems |= r.elems;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(c, err, "cannot pack records");
+	else if (!(rc = v3_flush(c, &b, err)))
+		rc = exec(c, "DROP TABLE record", err);
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(b.ins);
+	free(b.sheet);
+	lt_buf_release(&b.data);
+	return rc;
+}
+
 static int migrate(struct lt_casedb *c, struct lt_err *err)
 {
 	int v, i;
@@ -201,7 +321,8 @@ static int migrate(struct lt_casedb *c, struct lt_err *err)
 				  c->path, v, (int)LT_ARRAY_SIZE(migrations));
 	for (i = v; i < (int)LT_ARRAY_SIZE(migrations); i++) {
 		LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
-		if (exec(c, migrations[i], err)) {
+		if (exec(c, migrations[i], err) ||
+		    (i + 1 == 4 && pack_v3_records(c, err))) {
 			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 			return err->code;
 		}
@@ -517,7 +638,7 @@ int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
 		 " WHERE evidence_id=%" PRId64 ");"
-		 "DELETE FROM record WHERE file_id IN (SELECT id FROM file"
+		 "DELETE FROM record_block WHERE file_id IN (SELECT id FROM file"
 		 " WHERE evidence_id=%" PRId64 ");"
 		 "DELETE FROM file WHERE evidence_id=%" PRId64 ";"
 		 "DELETE FROM scan_state WHERE evidence_id=%" PRId64 ";",

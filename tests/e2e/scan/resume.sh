@@ -15,7 +15,7 @@ for n in 1 60 300 500 700; do
 		"$P/pc01.img" "$P/pc02.img" 2> /dev/null || rc=$?
 	[ $rc = 137 ] || die "kill after $n records: exit $rc, expected 137 (SIGKILL)"
 	# Something was stored before the kill, and something is unfinished.
-	[ "$(sqlite3 k.db 'SELECT count(*) FROM record')" -ge "$n" ] ||
+	[ "$(sqlite3 k.db 'SELECT coalesce(sum(n), 0) FROM record_block')" -ge "$n" ] ||
 		die "kill after $n: records were not committed before the kill"
 	"$LT" scan -q --case k.db --jobs 2 "$P/pc01.img" "$P/pc02.img"
 	"$LT" report --case k.db --format json > k.json
@@ -26,5 +26,5 @@ for n in 1 60 300 500 700; do
 done
 # A second complete run adds nothing.
 "$LT" scan -q --case full.db "$P/pc01.img" "$P/pc02.img"
-[ "$(sqlite3 full.db 'SELECT count(*) FROM record')" = "$(jq '[.tables.records[] | if type=="object" then (.[]) else . end] | add' full.json)" ] ||
+[ "$(sqlite3 full.db 'SELECT sum(n) FROM record_block')" = "$(jq '[.tables.records[] | if type=="object" then (.[]) else . end] | add' full.json)" ] ||
 	die "a second run added records"
