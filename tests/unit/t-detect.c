@@ -616,6 +616,40 @@ static int bench(const char *list)
 	return 0;
 }
 
+/*
+ * Unknown binary content (NULs inside, not UTF-16) is not shown to
+ * libmagic unless asked (scan --magic-all); formats that matter have
+ * signatures of their own, virtual disks included.
+ */
+static void test_binary_skip(void)
+{
+	static const uint8_t swf[] = "FWS\x0a\0\1\0\0\x78\0\x05\x5f\0\0\x0f"
+				     "\xa0\0\0\x18\1\0\x44\x11\0\0\0\0";
+	static const uint8_t vhd[] = "conectix\0\0\0\2\0\1\0\0";
+	static const uint8_t vmdk[] = "KDMV\1\0\0\0\3\0\0\0";
+	static const uint8_t qcow[] = "QFI\xfb\0\0\0\3\0\0\0\0";
+	static const uint8_t ewf[] = "EVF\x09\x0d\x0a\xff\0\1\1\0\0";
+	char mime[LT_MIME_MAX];
+
+	CHECK(lt_typer_detect(typer, swf, sizeof(swf) - 1, sizeof(swf) - 1,
+			      mime, sizeof(mime)) == LT_KIND_UNKNOWN);
+	CHECK_STR(mime, "application/octet-stream");
+	lt_typer_set_magic_all(typer, true);
+	CHECK(lt_typer_detect(typer, swf, sizeof(swf) - 1, sizeof(swf) - 1,
+			      mime, sizeof(mime)) == LT_KIND_NO_TABLES);
+	CHECK_STR(mime, "application/x-shockwave-flash");
+	lt_typer_set_magic_all(typer, false);
+	CHECK(lt_typer_detect(typer, vhd, sizeof(vhd) - 1, 1 << 20, mime,
+			      sizeof(mime)) == LT_KIND_NOT_EXAMINED);
+	CHECK(lt_typer_detect(typer, vmdk, sizeof(vmdk) - 1, 1 << 20, mime,
+			      sizeof(mime)) == LT_KIND_NOT_EXAMINED);
+	CHECK(lt_typer_detect(typer, qcow, sizeof(qcow) - 1, 1 << 20, mime,
+			      sizeof(mime)) == LT_KIND_NOT_EXAMINED);
+	CHECK(lt_typer_detect(typer, ewf, sizeof(ewf) - 1, 1 << 20, mime,
+			      sizeof(mime)) == LT_KIND_NOT_EXAMINED);
+	CHECK_STR(mime, "application/x-ewf");
+}
+
 int main(void)
 {
 	struct lt_err err = LT_ERR_INIT;
@@ -638,6 +672,7 @@ int main(void)
 	test_bytes();
 	test_zip_undecided();
 	test_magic_agrees();
+	test_binary_skip();
 	lt_typer_close(typer);
 	lt_typer_close(NULL);
 	CHECK_DONE();
