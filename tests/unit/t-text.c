@@ -22,6 +22,7 @@
 #include "leaktriage/buf.h"
 #include "leaktriage/extract.h"
 #include "leaktriage/json.h"
+#include "scanners/extract/text-table.h"
 #include "tests/unit/check.h"
 
 #define DATA "tests/unit/data/text/"
@@ -664,6 +665,130 @@ static void test_probe(void)
 	}
 }
 
+/* ---- the decoding tables against iconv ---------------------------------- */
+
+/* One iconv() call over in, as lt_text_table_decode() reports it. */
+static size_t iconv_decode(iconv_t cd, const uint8_t *in, size_t len,
+			   char *out, size_t *olen, int *stop)
+{
+	char *ip = (char *)(uintptr_t)in, *op = out + *olen;
+	size_t il = len, ol = 3 * len + 16;
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	*stop = iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ? errno : 0;
+	*olen = (size_t)(op - out);
+	return len - il;
+}
+
+/*
+ * Decode in with the table and with iconv, going on one byte after each
+ * stop as the extractor does; both must stop at the same places for the
+ * same reasons and give the same bytes.  Returns the number of stops.
+ */
+static size_t cmp_decode(iconv_t cd, const struct lt_text_table *t,
+			 const uint8_t *in, size_t len)
+{
+	size_t cap = 3 * len + 16, pos = 0, stops = 0;
+	char *a = malloc(cap), *b = malloc(cap);
+
+	if (!a || !b)
+		abort();
+	while (pos < len) {
+		size_t al = 0, bl = 0, an, bn;
+		int as, bs;
+
+		an = lt_text_table_decode(t, in + pos, len - pos, a, &al, &as);
+		bn = iconv_decode(cd, in + pos, len - pos, b, &bl, &bs);
+		if (an != bn || as != bs || al != bl || memcmp(a, b, al)) {
+			fprintf(stderr, "table != iconv at byte %zu of %zu "
+				"(%02x): used %zu/%zu stop %d/%d out %zu/%zu\n",
+				pos, len, in[pos], an, bn, as, bs, al, bl);
+			check_failures++;
+			break;
+		}
+		pos += an;
+		if (as) {
+			stops++;
+			pos++;
+		}
+	}
+	free(a);
+	free(b);
+	return stops;
+}
+
+static void test_tables(void)
+{
+	static const char *const enc[] = { "CP932", "EUC-JP-MS" };
+	size_t k;
+
+	for (k = 0; k < LT_ARRAY_SIZE(enc); k++) {
+		const struct lt_text_table *t = lt_text_table_get(enc[k]);
+		iconv_t cd = iconv_open("UTF-8", enc[k]);
+		struct lt_buf all, rnd;
+		uint8_t s[4];
+		unsigned a, b, c;
+		uint32_t x = 7;
+		size_t i;
+
+		CHECK(t != NULL);
+		CHECK(cd != (iconv_t)-1);
+		if (!t || cd == (iconv_t)-1)
+			continue;
+		CHECK(lt_text_table_get(enc[k]) == t);
+		lt_buf_init(&all, 0);
+		lt_buf_init(&rnd, 0);
+		/*
+		 * Every sequence of one and two bytes, alone (cut sequences
+		 * are EINVAL) and followed by 'A' (then EILSEQ or a
+		 * character); three bytes after every two-byte prefix iconv
+		 * calls incomplete (EUC-JP's JIS X 0212 plane, 8F xx xx).
+		 */
+		for (a = 0; a < 256; a++) {
+			s[0] = (uint8_t)a;
+			s[1] = 'A';
+			cmp_decode(cd, t, s, 1);
+			cmp_decode(cd, t, s, 2);
+			for (b = 0; b < 256; b++) {
+				size_t used, ol = 0;
+				int st;
+				char o[64];
+
+				s[1] = (uint8_t)b;
+				s[2] = 'A';
+				cmp_decode(cd, t, s, 2);
+				cmp_decode(cd, t, s, 3);
+				lt_buf_add(&all, s, 2);
+				used = iconv_decode(cd, s, 2, o, &ol, &st);
+				if (used || st != EINVAL)
+					continue;
+				for (c = 0; c < 256; c++) {
+					s[2] = (uint8_t)c;
+					s[3] = 'A';
+					cmp_decode(cd, t, s, 3);
+					cmp_decode(cd, t, s, 4);
+				}
+			}
+		}
+		/* all pairs back to back (each pair's bytes meet the next
+		 * pair's), then random bytes mixed with ASCII runs */
+		CHECK(cmp_decode(cd, t, (const uint8_t *)all.buf, all.len) > 0);
+		for (i = 0; i < ((size_t)1 << 20); i++) {
+			x = x * 1103515245 + 12345;
+			if ((x >> 16) % 4 == 0) {
+				lt_buf_adds(&rnd, "12,ab\r\n" + (x >> 8) % 7);
+				continue;
+			}
+			lt_buf_addc(&rnd, (char)(0x80 | (x >> 20)));
+		}
+		cmp_decode(cd, t, (const uint8_t *)rnd.buf, rnd.len);
+		lt_buf_release(&all);
+		lt_buf_release(&rnd);
+		iconv_close(cd);
+	}
+	CHECK(lt_text_table_get("UTF-8") == NULL);
+}
+
 /* ---- benchmark (LT_TEXT_BENCH=1) --------------------------------------- */
 
 static double now(void)
@@ -811,5 +936,6 @@ int main(void)
 	test_invalid();
 	test_limits();
 	test_probe();
+	test_tables();
 	CHECK_DONE();
 }
