@@ -251,7 +251,13 @@ int lt_yara_scanner_new(struct lt_yara *y, struct lt_yara_scanner **out,
 				  yr);
 	}
 	yr_scanner_set_callback(s->scanner, on_scan, s);
-	yr_scanner_set_flags(s->scanner, SCAN_FLAGS_REPORT_RULES_MATCHING);
+	/*
+	 * NO_TRYCATCH: YARA's guard against SIGBUS (a mapped file truncated
+	 * under it) installs and removes signal handlers around every scan,
+	 * a dozen system calls a file; it scans our own heap buffers only.
+	 */
+	yr_scanner_set_flags(s->scanner, SCAN_FLAGS_REPORT_RULES_MATCHING |
+					 SCAN_FLAGS_NO_TRYCATCH);
 	s->tag = LT_YSCAN_TAG;
 	*out = s;
 	return LT_OK;
