@@ -32,6 +32,7 @@
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
 #include "leaktriage/scanner.h"
+#include "scanners/classify/cell.h"
 
 /* Gregorian calendar <-> days since 1970-01-01 (H. Hinnant's algorithms). */
 static long days_from_civil(int y, int m, int d)
@@ -346,16 +347,19 @@ static bool maybe_date(const char *s, size_t len)
 	return false;
 }
 
-static bool parse_text(const char *s, size_t len, struct lt_date *out)
+static bool parse_text(struct lt_cv *v, struct lt_date *out)
 {
-	char b[64];
+	const char *b;
 	struct tok t[TOK_MAX];
 	size_t n;
 	int count, m, d;
 
-	if (!s || !maybe_date(s, len))
+	if (!v->s || !maybe_date(v->s, v->len))
 		return false;
-	n = lt_val_fold(s, len, b, sizeof(b));
+	/* every notation has a digit (a day at least) */
+	if (!(lt_cv_fold_flags(v) & LT_CV_F_DIGIT))
+		return false;
+	n = lt_cv_fold(v, 64, &b);
 	if (n == SIZE_MAX || n < 6 || !strip_time(b, &n))
 		return false;
 	count = tokenize(b, n, t);
@@ -400,15 +404,15 @@ static bool parse_text(const char *s, size_t len, struct lt_date *out)
 
 #define SERIAL_MAX 2958465 /* 9999-12-31 */
 
-static bool parse_serial(const char *s, size_t len, struct lt_date *out)
+static bool parse_serial(struct lt_cv *cv, struct lt_date *out)
 {
-	char b[32];
+	const char *b;
 	size_t n, i = 0;
 	long v = 0;
 
-	if (!s || !maybe_date(s, len))
+	if (!cv->s || !maybe_date(cv->s, cv->len))
 		return false;
-	n = lt_val_fold(s, len, b, sizeof(b));
+	n = lt_cv_fold(cv, 32, &b);
 	if (n == SIZE_MAX || n == 0)
 		return false;
 	while (i < n && is_digit(b[i])) {
@@ -450,30 +454,57 @@ static bool birth_range(const struct lt_date *d)
 	return d->year >= 1868 && day <= today();
 }
 
-bool lt_val_date(const char *s, size_t len, int hint, struct lt_date *out)
+/* parse_text, once per view. */
+static bool text_date(struct lt_cv *v, struct lt_date *d)
+{
+	if (!(v->flags & LT_CV_DATED)) {
+		v->date_ok = parse_text(v, &v->date);
+		v->flags |= LT_CV_DATED;
+	}
+	*d = v->date;
+	return v->date_ok;
+}
+
+bool lt_cv_date(struct lt_cv *v, struct lt_date *out)
 {
 	struct lt_date d;
 
-	(void)hint; /* date cells hold ISO text, which parse_text reads */
-	if (!parse_text(s, len, &d))
+	/* (date cells hold ISO text, which parse_text reads) */
+	if (!text_date(v, &d))
 		return false;
 	if (out)
 		*out = d;
 	return true;
 }
 
-bool lt_val_birthdate(const char *s, size_t len, int hint, bool allow_serial,
-		      struct lt_date *out)
+bool lt_cv_birthdate(struct lt_cv *v, bool allow_serial, struct lt_date *out)
 {
 	struct lt_date d;
 
-	if (hint == LT_CELL_NUMBER && allow_serial &&
-	    parse_serial(s, len, &d) && birth_range(&d))
+	if (v->hint == LT_CELL_NUMBER && allow_serial &&
+	    parse_serial(v, &d) && birth_range(&d))
 		goto ok;
-	if (!parse_text(s, len, &d) || !birth_range(&d))
+	if (!text_date(v, &d) || !birth_range(&d))
 		return false;
 ok:
 	if (out)
 		*out = d;
 	return true;
+}
+
+bool lt_val_date(const char *s, size_t len, int hint, struct lt_date *out)
+{
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, hint);
+	return lt_cv_date(&v, out);
+}
+
+bool lt_val_birthdate(const char *s, size_t len, int hint, bool allow_serial,
+		      struct lt_date *out)
+{
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, hint);
+	return lt_cv_birthdate(&v, allow_serial, out);
 }

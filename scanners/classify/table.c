@@ -24,6 +24,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/table.h"
+#include "scanners/classify/cell.h"
 
 enum {
 	SAMPLE_ROWS = 64,
@@ -177,13 +178,6 @@ static bool not_a_name(const char *s, size_t len)
 	return false;
 }
 
-static bool name_ok(const char *s, size_t len)
-{
-	if (not_a_name(s, len))
-		return false;
-	return lt_val_name(s, len) || lt_val_kana(s, len);
-}
-
 /* --- deciding the columns ------------------------------------------ */
 
 struct stats {
@@ -193,54 +187,55 @@ struct stats {
 	int year_min, year_max;
 };
 
+/*
+ * Every recogniser on every sampled cell of a column.  One view per cell:
+ * the recognisers share its fold and its date (scanners/classify/cell.h).
+ */
 static void col_stats(struct lt_classifier *c, size_t first, int col,
 		      struct stats *st)
 {
-	struct lt_buf a, b;
 	size_t r;
 
 	memset(st, 0, sizeof(*st));
 	st->year_min = 9999;
-	lt_buf_init(&a, 1 << 16);
-	lt_buf_init(&b, 1 << 16);
 	for (r = first; r < c->nrows; r++) {
 		const char *s;
 		size_t len;
 		int hint;
 		struct lt_date d;
+		struct lt_cv v;
 
 		if (!cell_at(c->rows[r].cells, c->rows[r].count, col, &s, &len,
 			     &hint))
 			continue;
+		lt_cv_init(&v, s, len, hint);
 		st->n++;
-		st->name += name_ok(s, len) && lt_val_name(s, len);
-		st->kana += lt_val_kana(s, len);
-		st->fg += lt_val_family_or_given(s, len);
-		st->sex_txt += lt_val_sex(s, len, false) != 0;
-		st->sex_dig += lt_val_sex(s, len, true) != 0;
-		if (lt_val_birthdate(s, len, hint, false, &d)) {
+		/* (not a total, and a written name: kana counts apart) */
+		st->name += lt_cv_name(&v) && !not_a_name(s, len);
+		st->kana += lt_cv_kana(&v);
+		st->fg += lt_cv_family_or_given(&v);
+		st->sex_txt += lt_cv_sex(&v, false) != 0;
+		st->sex_dig += lt_cv_sex(&v, true) != 0;
+		if (lt_cv_birthdate(&v, false, &d)) {
 			st->birth++;
 			st->year_min = LT_MIN(st->year_min, d.year);
 			st->year_max = LT_MAX(st->year_max, d.year);
 		}
-		st->serial_birth += lt_val_birthdate(s, len, hint, true, &d);
-		st->date += lt_val_date(s, len, hint, &d);
-		st->addr += lt_val_address(s, len);
-		st->postal += lt_val_postal_code(s, len);
-		st->phone += lt_val_phone(s, len);
-		st->email += lt_val_email(s, len);
-		st->sym += lt_val_insured_symbol(s, len);
-		st->no += lt_val_insured_no(s, len);
-		lt_buf_reset(&a);
-		lt_buf_reset(&b);
-		st->combined += lt_val_insured_combined(s, len, &a, &b);
-		st->pension += lt_val_pension(s, len);
-		st->mynum += lt_val_my_number(s, len);
-		st->insurer += lt_val_insurer(s, len);
-		st->amount += lt_val_amount(s, len);
+		st->serial_birth += lt_cv_birthdate(&v, true, &d);
+		st->date += lt_cv_date(&v, &d);
+		st->addr += lt_cv_address(&v);
+		st->postal += lt_cv_postal_code(&v);
+		st->phone += lt_cv_phone(&v);
+		st->email += lt_cv_email(&v);
+		st->sym += lt_cv_insured_symbol(&v);
+		st->no += lt_cv_insured_no(&v);
+		/* only whether it splits: no parts wanted */
+		st->combined += lt_cv_insured_combined(&v, NULL, NULL);
+		st->pension += lt_cv_pension(&v);
+		st->mynum += lt_cv_my_number(&v);
+		st->insurer += lt_cv_insurer(&v);
+		st->amount += lt_cv_amount(&v);
 	}
-	lt_buf_release(&a);
-	lt_buf_release(&b);
 }
 
 static bool share(unsigned hits, unsigned n, double min)

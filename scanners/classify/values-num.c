@@ -23,6 +23,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
+#include "scanners/classify/cell.h"
 
 static inline bool is_digit(char c)
 {
@@ -39,16 +40,43 @@ static bool all_digits(const char *b, size_t n)
 	return true;
 }
 
-/* Fold into b; SIZE_MAX when blank, too long, or s is NULL. */
-static size_t fold(const char *s, size_t len, char *b, size_t cap)
+/*
+ * The cell folded as lt_val_fold would with a cap-byte buffer, into *b;
+ * SIZE_MAX when blank, too long, or s is NULL.  need: LT_CV_F_* flags the
+ * fold must hold for the recogniser to accept it (a quick refusal).
+ */
+static size_t fold(struct lt_cv *v, size_t cap, unsigned need,
+		   const char **b)
 {
 	size_t n;
 
-	if (!s)
+	if (!v->s)
 		return SIZE_MAX;
-	n = lt_val_fold(s, len, b, cap);
+	if (need && (lt_cv_fold_flags(v) & need) != need)
+		return SIZE_MAX;
+	n = lt_cv_fold(v, cap, b);
 	return n == 0 ? SIZE_MAX : n;
 }
+
+/* The public recognisers: a view of (s, len) and its lt_cv_ function. */
+#define ON_VIEW(name)                                                  \
+	bool lt_val_##name(const char *s, size_t len)                  \
+	{                                                              \
+		struct lt_cv v;                                        \
+                                                                       \
+		lt_cv_init(&v, s, len, LT_CELL_TEXT);                  \
+		return lt_cv_##name(&v);                               \
+	}
+
+ON_VIEW(postal_code)
+ON_VIEW(phone)
+ON_VIEW(email)
+ON_VIEW(insured_symbol)
+ON_VIEW(insured_no)
+ON_VIEW(pension)
+ON_VIEW(my_number)
+ON_VIEW(insurer)
+ON_VIEW(amount)
 
 static bool starts(const char *b, size_t n, const char *lit)
 {
@@ -59,10 +87,10 @@ static bool starts(const char *b, size_t n, const char *lit)
 
 /* --- postal codes ------------------------------------------------------- */
 
-bool lt_val_postal_code(const char *s, size_t len)
+bool lt_cv_postal_code(struct lt_cv *v)
 {
-	char b[32];
-	size_t n = fold(s, len, b, sizeof(b)), i = 0;
+	const char *b;
+	size_t n = fold(v, 32, LT_CV_F_DIGIT, &b), i = 0;
 
 	if (n == SIZE_MAX)
 		return false;
@@ -80,10 +108,11 @@ bool lt_val_postal_code(const char *s, size_t len)
 
 /* --- phone numbers ------------------------------------------------------ */
 
-bool lt_val_phone(const char *s, size_t len)
+bool lt_cv_phone(struct lt_cv *v)
 {
-	char b[48], d[16];
-	size_t n = fold(s, len, b, sizeof(b)), i = 0, nd = 0, groups = 0;
+	const char *b;
+	char d[16];
+	size_t n = fold(v, 48, LT_CV_F_DIGIT, &b), i = 0, nd = 0, groups = 0;
 	bool in_group = false;
 
 	if (n == SIZE_MAX)
@@ -139,10 +168,10 @@ static bool email_local_char(char c)
 	       is_digit(c) || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
 }
 
-bool lt_val_email(const char *s, size_t len)
+bool lt_cv_email(struct lt_cv *v)
 {
-	char b[256];
-	size_t n = fold(s, len, b, sizeof(b)), at = SIZE_MAX, i, lab = 0,
+	const char *b;
+	size_t n = fold(v, 256, LT_CV_F_AT, &b), at = SIZE_MAX, i, lab = 0,
 	       labels = 0, last = 0;
 	bool tld_alpha = true;
 
@@ -226,18 +255,18 @@ static bool symbol_ok(const char *b, size_t n)
 	return digits >= 1 && digits <= 8;
 }
 
-bool lt_val_insured_symbol(const char *s, size_t len)
+bool lt_cv_insured_symbol(struct lt_cv *v)
 {
-	char b[48];
-	size_t n = fold(s, len, b, sizeof(b));
+	const char *b;
+	size_t n = fold(v, 48, LT_CV_F_DIGIT, &b);
 
 	return n != SIZE_MAX && symbol_ok(b, n);
 }
 
-bool lt_val_insured_no(const char *s, size_t len)
+bool lt_cv_insured_no(struct lt_cv *v)
 {
-	char b[24];
-	size_t n = fold(s, len, b, sizeof(b));
+	const char *b;
+	size_t n = fold(v, 24, LT_CV_F_DIGIT, &b);
 
 	return n != SIZE_MAX && n <= 8 && all_digits(b, n);
 }
@@ -264,8 +293,17 @@ static bool put_parts(const char *sym, size_t sl, const char *no, size_t nl,
 bool lt_val_insured_combined(const char *s, size_t len, struct lt_buf *symbol,
 			     struct lt_buf *number)
 {
-	char b[64];
-	size_t n = fold(s, len, b, sizeof(b)), i, st, sl, sep = SIZE_MAX,
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_insured_combined(&v, symbol, number);
+}
+
+bool lt_cv_insured_combined(struct lt_cv *v, struct lt_buf *symbol,
+			    struct lt_buf *number)
+{
+	const char *b;
+	size_t n = fold(v, 64, LT_CV_F_DIGIT, &b), i, st, sl, sep = SIZE_MAX,
 	       seplen = 0, k;
 
 	if (n == SIZE_MAX)
@@ -319,10 +357,10 @@ bool lt_val_insured_combined(const char *s, size_t len, struct lt_buf *symbol,
 
 /* --- pension, My Number, insurer ---------------------------------------- */
 
-bool lt_val_pension(const char *s, size_t len)
+bool lt_cv_pension(struct lt_cv *v)
 {
-	char b[24];
-	size_t n = fold(s, len, b, sizeof(b));
+	const char *b;
+	size_t n = fold(v, 24, LT_CV_F_DIGIT, &b);
 
 	if (n == 10)
 		return all_digits(b, 10);
@@ -348,10 +386,11 @@ int lt_my_number_check_digit(const char *digits11)
 	return r <= 1 ? 0 : 11 - r;
 }
 
-bool lt_val_my_number(const char *s, size_t len)
+bool lt_cv_my_number(struct lt_cv *v)
 {
-	char b[32], d[12];
-	size_t n = fold(s, len, b, sizeof(b));
+	const char *b;
+	char d[12];
+	size_t n = fold(v, 32, LT_CV_F_DIGIT, &b);
 
 	if (n == 12) {
 		memcpy(d, b, 12);
@@ -402,10 +441,10 @@ static bool prefecture_no(const char *b)
 	return p >= 1 && p <= 47;
 }
 
-bool lt_val_insurer(const char *s, size_t len)
+bool lt_cv_insurer(struct lt_cv *v)
 {
-	char b[24];
-	size_t n = fold(s, len, b, sizeof(b));
+	const char *b;
+	size_t n = fold(v, 24, LT_CV_F_DIGIT, &b);
 
 	if (n == 8 && all_digits(b, 8))
 		return memcmp(b, "00", 2) && prefecture_no(b + 2) &&
@@ -418,10 +457,11 @@ bool lt_val_insurer(const char *s, size_t len)
 
 /* --- amounts ------------------------------------------------------------ */
 
-bool lt_val_amount(const char *s, size_t len)
+bool lt_cv_amount(struct lt_cv *v)
 {
-	char b[48];
-	size_t n = fold(s, len, b, sizeof(b)), i = 0, group = 0, digits = 0;
+	const char *b;
+	size_t n = fold(v, 48, LT_CV_F_DIGIT, &b), i = 0, group = 0,
+	       digits = 0;
 	bool yen = false, en = false, comma = false, neg = false;
 
 	if (n == SIZE_MAX)

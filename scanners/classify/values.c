@@ -15,6 +15,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
+#include "scanners/classify/cell.h"
 
 #include <pthread.h>
 
@@ -108,22 +109,40 @@ static inline bool is_dash_cp(uint32_t c)
 	return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63;
 }
 
-size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap)
+/*
+ * lt_val_fold, also giving the output's length before trailing spaces were
+ * dropped in *raw (SIZE_MAX with a SIZE_MAX result): the one fact a cell
+ * view needs to answer for any smaller cap (scanners/classify/cell.h).
+ */
+static size_t fold_raw(const char *s, size_t len, char *out, size_t cap,
+		       size_t *raw)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n = 0;
 
+	*raw = SIZE_MAX;
 	/* Every code point keeps at least a third of its bytes. */
 	if (len / 3 > cap)
 		return SIZE_MAX;
 	while (i < len) {
 		size_t st = i;
-		uint32_t c = u8_next(u, len, &i);
+		uint32_t c;
 		char a = 0;
 
-		if (c < 0x80)
-			a = (char)c;
-		else if (c >= 0xFF01 && c <= 0xFF5E)
+		if (u[i] < 0x80) {
+			/* the common case, without decoding */
+			a = (char)u[i++];
+			if (a == '\t' || a == '\r' || a == '\n')
+				a = ' ';
+			if (a == ' ' && n == 0)
+				continue;
+			if (n >= cap)
+				return SIZE_MAX;
+			out[n++] = a;
+			continue;
+		}
+		c = u8_next(u, len, &i);
+		if (c >= 0xFF01 && c <= 0xFF5E)
 			a = (char)(c - 0xFEE0);
 		else if (c == 0x3000 || c == 0xA0)
 			a = ' ';
@@ -149,9 +168,98 @@ size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap)
 			n += i - st;
 		}
 	}
+	*raw = n;
 	while (n && out[n - 1] == ' ')
 		n--;
 	return n;
+}
+
+size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap)
+{
+	size_t raw;
+
+	return fold_raw(s, len, out, cap, &raw);
+}
+
+/* --- cell views ------------------------------------------------------- */
+
+/* The LT_CV_F_* flag a byte of a fold sets (0 for most). */
+static inline unsigned fold_flag(unsigned char c)
+{
+	if (c >= 0x80)
+		return LT_CV_F_NONASCII;
+	if (c >= '0' && c <= '9')
+		return LT_CV_F_DIGIT;
+	if (c == '@')
+		return LT_CV_F_AT;
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+		return LT_CV_F_ALPHA;
+	return 0;
+}
+
+static void cv_fold_now(struct lt_cv *v)
+{
+	const unsigned char *u = (const unsigned char *)v->s;
+	size_t i, a = 0, n = v->len;
+	unsigned f = 0;
+
+	v->flags |= LT_CV_FOLDED;
+	v->fp = v->fold;
+	if (!u) {
+		v->fold_len = v->fold_raw = 0;
+		return;
+	}
+	/* ASCII without tabs and line ends folds to itself less the spaces
+	 * at the ends: no copy, and the flags on the way. */
+	while (a < n && u[a] == ' ')
+		a++;
+	for (i = a; i < n; i++) {
+		unsigned char c = u[i];
+
+		if (c >= 0x80 || c == '\t' || c == '\r' || c == '\n')
+			break;
+		f |= fold_flag(c);
+	}
+	if (i == n) {
+		/* lt_val_fold's limits: len / 3 and the untrimmed output */
+		if (v->len / 3 > LT_CV_FOLD_CAP || n - a > LT_CV_FOLD_CAP) {
+			v->fold_len = v->fold_raw = SIZE_MAX;
+			return;
+		}
+		v->fp = v->s + a;
+		v->fold_raw = n - a;
+		while (n > a && u[n - 1] == ' ')
+			n--;
+		v->fold_len = n - a;
+		v->flags |= f;
+		return;
+	}
+	f = 0;
+	v->fold_len = fold_raw(v->s, v->len, v->fold, sizeof(v->fold),
+			       &v->fold_raw);
+	if (v->fold_raw == SIZE_MAX)
+		return;
+	for (i = 0; i < v->fold_len; i++)
+		f |= fold_flag((unsigned char)v->fold[i]);
+	v->flags |= f;
+}
+
+size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out)
+{
+	if (!(v->flags & LT_CV_FOLDED))
+		cv_fold_now(v);
+	*out = v->fp;
+	if (v->len / 3 > cap || v->fold_raw > cap)
+		return SIZE_MAX;
+	return v->fold_len;
+}
+
+unsigned lt_cv_fold_flags(struct lt_cv *v)
+{
+	if (!(v->flags & LT_CV_FOLDED))
+		cv_fold_now(v);
+	return v->flags & (LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_NONASCII |
+			   LT_CV_F_ALPHA);
 }
 
 /* --- tables built once ------------------------------------------------ */
@@ -167,6 +275,9 @@ struct pref {
 
 static struct pref prefs[PREF_MAX];
 static size_t pref_count;
+/* Prefectures by first code point: chains in list order, -1 ends. */
+#define PREF_SLOTS 128
+static signed char pref_head[PREF_SLOTS], pref_next[PREF_MAX];
 static uint64_t word_set[WORD_SLOTS]; /* (a << 21 | b) + 1; 0 is empty */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -272,6 +383,8 @@ static void tables_init(void)
 			if (pref_count >= PREF_MAX ||
 			    len >= sizeof(prefs[0].name))
 				LT_BUG("prefectures.txt: too many or too long");
+			if ((unsigned char)*p < 0x80) /* prefecture_at's */
+				LT_BUG("prefectures.txt: ASCII in front");
 			memcpy(prefs[pref_count].name, p, len);
 			prefs[pref_count].len = (uint8_t)len;
 			prefs[pref_count].first =
@@ -279,6 +392,14 @@ static void tables_init(void)
 			pref_count++;
 		}
 		p += len + (e != NULL);
+	}
+	for (i = 0; i < PREF_SLOTS; i++)
+		pref_head[i] = -1;
+	for (i = pref_count; i-- > 0;) { /* prepend: chains in list order */
+		size_t h = prefs[i].first & (PREF_SLOTS - 1);
+
+		pref_next[i] = pref_head[h];
+		pref_head[h] = (signed char)i;
 	}
 	for (i = 0; i < LT_ARRAY_SIZE(not_name_words); i++)
 		word_add(not_name_words[i]);
@@ -292,13 +413,14 @@ static void tables(void)
 /* Bytes of the prefecture that s starts with (with its suffix), or 0. */
 static size_t prefecture_at(const unsigned char *s, size_t len)
 {
-	size_t i = 0, k;
+	size_t i = 0;
 	uint32_t c;
+	int k;
 
-	if (!len)
-		return 0;
+	if (!len || s[0] < 0x80)
+		return 0; /* every prefecture starts with a kanji */
 	c = u8_next(s, len, &i);
-	for (k = 0; k < pref_count; k++)
+	for (k = pref_head[c & (PREF_SLOTS - 1)]; k >= 0; k = pref_next[k])
 		if (prefs[k].first == c && prefs[k].len <= len &&
 		    !memcmp(prefs[k].name, s, prefs[k].len))
 			return prefs[k].len;
@@ -472,12 +594,18 @@ static inline bool is_alpha(char c)
  * the first word), each longer word with a vowel, none a common English
  * word of headers, companies and placeholders.
  */
-static bool romaji_name(const char *s, size_t len)
+static bool romaji_name(struct lt_cv *v, const char *s, size_t len)
 {
-	char b[64];
-	size_t n = lt_val_fold(s, len, b, sizeof(b)), i = 0, words = 0,
-	       longw = 0;
+	char own[64];
+	const char *b = own;
+	size_t n, i = 0, words = 0, longw = 0;
 
+	/* The view's fold is of v->s: usable when trimming and dropping an
+	 * honorific left the cell as it was (table.c trims alike). */
+	if (s == v->s && len == v->len)
+		n = lt_cv_fold(v, sizeof(own), &b);
+	else
+		n = lt_val_fold(s, len, own, sizeof(own));
 	if (n == SIZE_MAX || n < 3)
 		return false;
 	while (i < n) {
@@ -572,7 +700,16 @@ static size_t trim(const char *s, size_t *len)
  */
 bool lt_val_name(const char *s, size_t len)
 {
-	size_t a;
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_name(&v);
+}
+
+bool lt_cv_name(struct lt_cv *v)
+{
+	const char *s = v->s;
+	size_t a, len = v->len;
 	uint32_t c;
 
 	if (!s)
@@ -586,24 +723,33 @@ bool lt_val_name(const char *s, size_t len)
 	a = 0;
 	c = u8_next((const unsigned char *)s, len, &a);
 	if (c < 0x80 || (c >= 0xFF21 && c <= 0xFF5A))
-		return (c >= 0x80 || is_alpha((char)c)) && romaji_name(s, len);
+		return (c >= 0x80 || is_alpha((char)c)) &&
+		       romaji_name(v, s, len);
 	return kanji_name(s, len);
 }
 
+/* A word list with the lengths, so that lookups need no strlen. */
+struct word {
+	const char *s;
+	size_t len;
+};
+#define W(x) { x, sizeof(x) - 1 }
+
 /* Header and placeholder words that are written in kana. */
-static const char *const kana_not_names[] = {
-	"フリガナ", "ふりがな", "ヨミガナ", "よみがな", "カナ", "かな",
-	"セイ", "メイ", "シメイ", "カナシメイ", "ナシ", "なし", "アリ",
-	"あり", "フメイ", "ふめい", "ﾌﾘｶﾞﾅ", "ｶﾅ", "ｾｲ", "ﾒｲ",
+static const struct word kana_not_names[] = {
+	W("フリガナ"), W("ふりがな"), W("ヨミガナ"), W("よみがな"),
+	W("カナ"), W("かな"), W("セイ"), W("メイ"), W("シメイ"),
+	W("カナシメイ"), W("ナシ"), W("なし"), W("アリ"), W("あり"),
+	W("フメイ"), W("ふめい"), W("ﾌﾘｶﾞﾅ"), W("ｶﾅ"), W("ｾｲ"), W("ﾒｲ"),
 };
 
-static bool in_list(const char *s, size_t len, const char *const *list,
+static bool in_list(const char *s, size_t len, const struct word *list,
 		    size_t count)
 {
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		if (strlen(list[i]) == len && !memcmp(list[i], s, len))
+		if (list[i].len == len && !memcmp(list[i].s, s, len))
 			return true;
 	return false;
 }
@@ -615,8 +761,17 @@ static bool in_list(const char *s, size_t len, const char *const *list,
  */
 bool lt_val_kana(const char *s, size_t len)
 {
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_kana(&v);
+}
+
+bool lt_cv_kana(struct lt_cv *v)
+{
+	const char *s = v->s;
 	const unsigned char *u;
-	size_t a, i = 0, n = 0, marks = 0;
+	size_t a, i = 0, n = 0, marks = 0, len = v->len;
 	bool gap = false, was_space = false;
 
 	if (!s)
@@ -682,9 +837,18 @@ static bool not_a_part(uint32_t c)
  */
 bool lt_val_family_or_given(const char *s, size_t len)
 {
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_family_or_given(&v);
+}
+
+bool lt_cv_family_or_given(struct lt_cv *v)
+{
+	const char *s = v->s;
 	const unsigned char *u;
 	uint32_t cp[9];
-	size_t a, i = 0, n = 0, kanji = 0;
+	size_t a, i = 0, n = 0, kanji = 0, len = v->len;
 
 	if (!s)
 		return false;
@@ -728,12 +892,23 @@ bool lt_val_family_or_given(const char *s, size_t len)
 
 int lt_val_sex(const char *s, size_t len, bool allow_digits)
 {
-	static const char *const male[] = { "男", "男性", "男子", "♂", "M",
-					     "MALE", "MAN" };
-	static const char *const female[] = { "女", "女性", "女子", "♀", "F",
-					       "FEMALE", "WOMAN" };
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_sex(&v, allow_digits);
+}
+
+int lt_cv_sex(struct lt_cv *v, bool allow_digits)
+{
+	static const struct word male[] = { W("男"), W("男性"), W("男子"),
+					    W("♂"), W("M"), W("MALE"),
+					    W("MAN") };
+	static const struct word female[] = { W("女"), W("女性"), W("女子"),
+					      W("♀"), W("F"), W("FEMALE"),
+					      W("WOMAN") };
+	const char *s = v->s, *f;
 	char b[16];
-	size_t n, i;
+	size_t n, i, len = v->len;
 
 	if (!s || len > 24)
 		return 0;
@@ -746,12 +921,11 @@ int lt_val_sex(const char *s, size_t len, bool allow_digits)
 	default:
 		return 0;
 	}
-	n = lt_val_fold(s, len, b, sizeof(b));
+	n = lt_cv_fold(v, sizeof(b), &f);
 	if (n == SIZE_MAX || n == 0)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (b[i] >= 'a' && b[i] <= 'z')
-			b[i] = (char)(b[i] - 32);
+	for (i = 0; i < n; i++) /* upper-cased copy: the fold is shared */
+		b[i] = (char)(f[i] >= 'a' && f[i] <= 'z' ? f[i] - 32 : f[i]);
 	if (n == 1 && allow_digits && (b[0] == '1' || b[0] == '2'))
 		return b[0] - '0';
 	if (in_list(b, n, male, LT_ARRAY_SIZE(male)))
@@ -892,8 +1066,17 @@ static size_t skip_spaces(const unsigned char *s, size_t len, size_t i)
  */
 bool lt_val_address(const char *s, size_t len)
 {
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_address(&v);
+}
+
+bool lt_cv_address(struct lt_cv *v)
+{
+	const char *s = v->s;
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, pl, j;
+	size_t i, pl, j, len = v->len;
 	uint32_t m;
 
 	if (!s || len < 6)

@@ -7,6 +7,7 @@
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
 #include "leaktriage/scanner.h"
+#include "scanners/classify/cell.h"
 #include "tests/unit/check.h"
 
 #define S(x) (x), strlen(x)
@@ -518,6 +519,219 @@ static void normalise(void)
 	lt_buf_release(&b);
 }
 
+/*
+ * Cell views (scanners/classify/cell.h): the view's fold must be
+ * lt_val_fold's for every cap, its flags must describe that fold, and the
+ * recognisers on a view must answer as the public functions do, whatever
+ * was asked of the view before.
+ */
+static bool view_folds_alike(const char *s, size_t len)
+{
+	char b[LT_CV_FOLD_CAP + 8];
+	size_t cap;
+
+	for (cap = 0; cap <= LT_CV_FOLD_CAP; cap++) {
+		struct lt_cv v;
+		const char *f;
+		size_t n, m;
+
+		lt_cv_init(&v, s, len, LT_CELL_TEXT);
+		n = lt_cv_fold(&v, cap, &f);
+		m = lt_val_fold(s, len, b, cap);
+		if (n != m || (n != SIZE_MAX && memcmp(f, b, n)))
+			return false;
+	}
+	return true;
+}
+
+static unsigned view_flags(const char *s, size_t len)
+{
+	struct lt_cv v;
+
+	lt_cv_init(&v, s, len, LT_CELL_TEXT);
+	return lt_cv_fold_flags(&v);
+}
+
+#define NANSWERS 19
+
+/* Every recogniser on a view, starting at the rot-th of a fixed list. */
+static void view_answers(struct lt_cv *v, unsigned rot, long *ans)
+{
+	unsigned k;
+
+	for (k = 0; k < NANSWERS; k++) {
+		unsigned j = (k + rot) % NANSWERS;
+		struct lt_date d = { 0, 0, 0 };
+		long r = 0;
+
+		switch (j) {
+		case 0: r = lt_cv_name(v); break;
+		case 1: r = lt_cv_kana(v); break;
+		case 2: r = lt_cv_family_or_given(v); break;
+		case 3: r = lt_cv_sex(v, false); break;
+		case 4: r = lt_cv_sex(v, true); break;
+		case 5: r = lt_cv_birthdate(v, false, &d) ? d.year : 0; break;
+		case 6: r = lt_cv_birthdate(v, true, &d) ? d.day : 0; break;
+		case 7: r = lt_cv_date(v, &d) ? d.month : 0; break;
+		case 8: r = lt_cv_address(v); break;
+		case 9: r = lt_cv_postal_code(v); break;
+		case 10: r = lt_cv_phone(v); break;
+		case 11: r = lt_cv_email(v); break;
+		case 12: r = lt_cv_insured_symbol(v); break;
+		case 13: r = lt_cv_insured_no(v); break;
+		case 14: r = lt_cv_insured_combined(v, NULL, NULL); break;
+		case 15: r = lt_cv_pension(v); break;
+		case 16: r = lt_cv_my_number(v); break;
+		case 17: r = lt_cv_insurer(v); break;
+		default: r = lt_cv_amount(v); break;
+		}
+		ans[j] = r;
+	}
+}
+
+static bool view_agrees(const char *s, size_t len, int hint)
+{
+	struct lt_date d1 = { 0, 0, 0 }, d2 = { 0, 0, 0 };
+	struct lt_cv v;
+	struct lt_buf a, b, c, e;
+	long first[NANSWERS], got[NANSWERS];
+	unsigned rot;
+	bool ok = true;
+
+	/* The same answers whatever the view computed before. */
+	lt_cv_init(&v, s, len, hint);
+	view_answers(&v, 0, first);
+	for (rot = 1; rot < NANSWERS; rot += 3) {
+		lt_cv_init(&v, s, len, hint);
+		view_answers(&v, rot, got);
+		if (memcmp(got, first, sizeof(got)))
+			ok = false;
+	}
+	/* ... and the public functions' answers. */
+	lt_cv_init(&v, s, len, hint);
+	ok = ok && lt_cv_name(&v) == lt_val_name(s, len) &&
+	     lt_cv_kana(&v) == lt_val_kana(s, len) &&
+	     lt_cv_family_or_given(&v) == lt_val_family_or_given(s, len) &&
+	     lt_cv_sex(&v, true) == lt_val_sex(s, len, true) &&
+	     lt_cv_sex(&v, false) == lt_val_sex(s, len, false) &&
+	     lt_cv_address(&v) == lt_val_address(s, len) &&
+	     lt_cv_postal_code(&v) == lt_val_postal_code(s, len) &&
+	     lt_cv_phone(&v) == lt_val_phone(s, len) &&
+	     lt_cv_email(&v) == lt_val_email(s, len) &&
+	     lt_cv_insured_symbol(&v) == lt_val_insured_symbol(s, len) &&
+	     lt_cv_insured_no(&v) == lt_val_insured_no(s, len) &&
+	     lt_cv_pension(&v) == lt_val_pension(s, len) &&
+	     lt_cv_my_number(&v) == lt_val_my_number(s, len) &&
+	     lt_cv_insurer(&v) == lt_val_insurer(s, len) &&
+	     lt_cv_amount(&v) == lt_val_amount(s, len) &&
+	     lt_cv_date(&v, &d1) == lt_val_date(s, len, hint, &d2) &&
+	     !memcmp(&d1, &d2, sizeof(d1)) &&
+	     lt_cv_birthdate(&v, true, &d1) ==
+		     lt_val_birthdate(s, len, hint, true, &d2) &&
+	     !memcmp(&d1, &d2, sizeof(d1)) &&
+	     lt_cv_birthdate(&v, false, &d1) ==
+		     lt_val_birthdate(s, len, hint, false, &d2) &&
+	     !memcmp(&d1, &d2, sizeof(d1));
+	lt_buf_init(&a, 0);
+	lt_buf_init(&b, 0);
+	lt_buf_init(&c, 0);
+	lt_buf_init(&e, 0);
+	ok = ok && lt_cv_insured_combined(&v, &a, &b) ==
+			   lt_val_insured_combined(s, len, &c, &e) &&
+	     a.len == c.len && b.len == e.len &&
+	     !memcmp(lt_buf_str(&a), lt_buf_str(&c), a.len) &&
+	     !memcmp(lt_buf_str(&b), lt_buf_str(&e), b.len);
+	lt_buf_release(&a);
+	lt_buf_release(&b);
+	lt_buf_release(&c);
+	lt_buf_release(&e);
+	return ok;
+}
+
+static void cell_views(void)
+{
+	static const char *const cells[] = {
+		"", " ", "  a  ", "\t1\r\n", "Taro Yamada", " 山田 太郎 ",
+		"　１２３ー４５　", "ＡＢＣ＠ｘ．ｊｐ", "taro@example.com",
+		"￥1,234", "\xff" "1", "a\0b", "\xc2\xa0 12 \xc2\xa0",
+		"昭和60年3月5日", "1985/03/05", "S60.3.5", "3600305", "32000",
+		"32000.5", "1985-03-05 0:00", "2023-04-01T00:00:00Z",
+		"東京都千代田区千代田1-1", "〒100-0001", "03-1234-5678",
+		"1234567・89", "記号 1234 番号 56", "1234-567890",
+		"123456789018", "01130012", "男", "F", "1", "Ｔａｒｏ Ｙａｍａｄａ",
+		"山田太郎様", "Taro Yamada 様", "ヤマダ タロウ",
+	};
+	char buf[1200];
+	size_t i, k;
+	uint32_t x = 1;
+
+	for (i = 0; i < LT_ARRAY_SIZE(cells); i++) {
+		size_t len = strlen(cells[i]);
+
+		if (i == 11)
+			len = 3; /* "a\0b" with its NUL */
+		CHECK(view_folds_alike(cells[i], len));
+		for (k = 0; k < 3; k++)
+			CHECK(view_agrees(cells[i], len, (int)k));
+	}
+	/* Around the caps: lt_val_fold gives up on len / 3 > cap and on its
+	 * output with the trailing spaces; the view keeps both limits. */
+	for (i = 0; i < 6; i++) {
+		static const char *const unit[] = { " ", "1", "１", "　",
+						    "山", "\t" };
+
+		for (k = 240; k < 800; k += 7) {
+			size_t j, len = 0, ul = strlen(unit[i]);
+
+			for (j = 0; j < k && len + ul < sizeof(buf); j++) {
+				memcpy(buf + len, unit[i], ul);
+				len += ul;
+			}
+			CHECK(view_folds_alike(buf, len));
+			buf[0] = '7';
+			CHECK(view_folds_alike(buf, len));
+			CHECK(view_agrees(buf, len, LT_CELL_NUMBER));
+		}
+	}
+	/* Random cells over the characters folding treats apart. */
+	for (i = 0; i < 3000; i++) {
+		static const char *const alpha[] = {
+			" ", "\t", "\n", "1", "9", "a", "@", ".", "-", "/",
+			"０", "＠", "ｘ", "　", "\xc2\xa0", "ー", "‐", "−",
+			"￥", "\xa5", "山", "年", "月", "日", "昭和", "S",
+			"\xff", "\xe3\x80", ",", "丁目", "東京都", "区",
+		};
+		size_t len = 0, parts;
+
+		x = x * 1103515245u + 12345u;
+		parts = (x >> 16) % 40;
+		for (k = 0; k < parts; k++) {
+			const char *p;
+
+			x = x * 1103515245u + 12345u;
+			p = alpha[(x >> 16) % LT_ARRAY_SIZE(alpha)];
+			memcpy(buf + len, p, strlen(p));
+			len += strlen(p);
+		}
+		CHECK(view_folds_alike(buf, len));
+		CHECK(view_agrees(buf, len, (int)(i % 3)));
+	}
+	/* Flags describe the fold: full-width digits are digits. */
+	CHECK(view_flags(S("abc")) == LT_CV_F_ALPHA);
+	CHECK(view_flags(S("１２")) == LT_CV_F_DIGIT);
+	CHECK(view_flags(S("ｙ＠ｘ")) == (LT_CV_F_AT | LT_CV_F_ALPHA));
+	CHECK(view_flags(S(" 山田 1")) == (LT_CV_F_NONASCII | LT_CV_F_DIGIT));
+	CHECK(view_flags(S("\t\xff")) == LT_CV_F_NONASCII);
+	CHECK(view_flags(S("　 ")) == 0);
+	CHECK(view_flags(NULL, 0) == 0);
+	memset(buf, '1', 300); /* too long to fold: nothing known */
+	CHECK(view_flags(buf, 300) == 0);
+	CHECK(view_flags(buf, 256) == LT_CV_F_DIGIT);
+	memset(buf, ' ', 300);
+	buf[299] = '1'; /* leading spaces are not output */
+	CHECK(view_flags(buf, 300) == LT_CV_F_DIGIT);
+}
+
 /* --- LT_BENCH=1: ns per cell -------------------------------------------- */
 
 static const char *const bench_cells[] = {
@@ -610,6 +824,7 @@ int main(void)
 	contacts();
 	identifiers();
 	folding();
+	cell_views();
 	normalise();
 	if (e && *e && strcmp(e, "0"))
 		bench();
