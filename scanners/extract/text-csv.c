@@ -7,12 +7,15 @@
  * Three stages run over one chunk at a time: the raw bytes (one in->read
  * call, at most 1 MiB, or a slice of in->data) are decoded into UTF-8 (at
  * most STEP input bytes at a time, so the output stays in cache), the
- * decoded text goes through a state machine that copies cell text into one
- * row buffer (cells point into it, each NUL-terminated), and a row is
- * handed to the sink as soon as it ends.  A multibyte sequence cut by a
- * chunk boundary stays in the raw buffer for the next round; the parser
- * keeps its state between chunks, so a record may span any number of
- * chunks.  Nothing grows with the file: the row buffer is capped at
+ * decoded text is cut into cells (each NUL-terminated), and a row is
+ * handed to the sink as soon as it ends.  A delimited record that lies
+ * wholly in the decoded text is parsed in place, its cells pointing into
+ * that text (parse_fast); any other record goes through a state machine
+ * that copies cell text into one row buffer (parse_slow), which a record
+ * cut by the end of the decoded text continues into.  A multibyte sequence
+ * cut by a chunk boundary stays in the raw buffer for the next round; the
+ * parser keeps its state between chunks, so a record may span any number
+ * of chunks.  Nothing grows with the file: the row buffer is capped at
  * LT_TEXT_MAX_RECORD.
  *
  * CP932 and EUC-JP are decoded as glibc iconv does ("EUC-JP-MS", so that
@@ -175,38 +178,66 @@ static size_t u8_seq(const uint8_t *s, size_t len, size_t *bad)
 	return n;
 }
 
+/* The length of the valid UTF-8 sequence at s if it is complete, else 0
+ * (u8_seq() then says what it is): the fast test of dec_utf8(). */
+static inline size_t u8_ok(const uint8_t *s, size_t len)
+{
+	uint8_t c = s[0];
+
+	if (c >= 0xE0 && c <= 0xEF) { /* kana and kanji */
+		if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		return len >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	return 0;
+}
+
+/*
+ * UTF-8 is validated, then copied a run at a time: the valid text up to
+ * the next invalid or cut sequence (or, provisionally, the next non-ASCII
+ * byte) is found first and moved with one memcpy.
+ */
 static size_t dec_utf8(struct dec *d, const uint8_t *in, size_t len, bool eof,
 		       char *out, size_t *olen, struct acct *a)
 {
 	char *o = out + *olen;
-	size_t i = 0, n, bad;
+	size_t i = 0, n, bad, run;
 
 	while (i < len) {
-		while (len - i >= 8) {
-			uint64_t w;
+		run = i;
+		for (;;) {
+			while (len - i >= 8) {
+				uint64_t w;
 
-			memcpy(&w, in + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
+				memcpy(&w, in + i, 8);
+				if (w & UINT64_C(0x8080808080808080))
+					break;
+				i += 8;
+			}
+			while (i < len && in[i] < 0x80)
+				i++;
+			if (i == len || d->provisional)
 				break;
-			memcpy(o, &w, 8);
-			o += 8;
-			i += 8;
+			n = u8_ok(in + i, len - i);
+			if (!n)
+				n = u8_seq(in + i, len - i, &bad);
+			if (!n)
+				break;
+			i += n;
 		}
-		while (i < len && in[i] < 0x80)
-			*o++ = (char)in[i++];
+		memcpy(o, in + run, i - run);
+		o += i - run;
 		if (i == len)
 			break;
 		if (d->provisional) {
 			d->redetect = true;
 			break;
 		}
-		n = u8_seq(in + i, len - i, &bad);
-		if (n) {
-			memcpy(o, in + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
+		/* an invalid sequence, or a valid prefix cut by the end */
+		u8_seq(in + i, len - i, &bad);
 		if (!bad) {
 			if (!eof)
 				break;
@@ -1065,11 +1096,28 @@ static int row_end_field(struct tx *t)
 	return LT_OK;
 }
 
-static int row_emit(struct tx *t)
+/* Give the row of cells[0..count) (filled by the caller). */
+static int emit(struct tx *t, size_t count)
 {
 	struct lt_row r;
-	size_t i;
 	int rc;
+
+	r.sheet = "";
+	r.row = t->rec_line;
+	r.cells = t->cells;
+	r.count = count;
+	rc = t->sink->row(&r, t->sink->udata);
+	if (rc) {
+		t->sink_rc = rc;
+		return rc;
+	}
+	t->info->rows++;
+	return LT_OK;
+}
+
+static int row_emit(struct tx *t)
+{
+	size_t i;
 
 	for (i = 0; i < t->nf; i++) {
 		size_t b = t->fstart[i];
@@ -1079,17 +1127,7 @@ static int row_emit(struct tx *t)
 		t->cells[i].len = e - b;
 		t->cells[i].hint = LT_CELL_TEXT;
 	}
-	r.sheet = "";
-	r.row = t->rec_line;
-	r.cells = t->cells;
-	r.count = t->nf;
-	rc = t->sink->row(&r, t->sink->udata);
-	if (rc) {
-		t->sink_rc = rc;
-		return rc;
-	}
-	t->info->rows++;
-	return LT_OK;
+	return emit(t, t->nf);
 }
 
 static void row_reset(struct tx *t)
@@ -1112,27 +1150,39 @@ static int rec_end(struct tx *t)
 	return rc;
 }
 
+/* Whether *p is the LF of a CR LF whose CR ended the last line (the CR
+ * is forgotten either way). */
+static inline bool lf_after_cr(struct tx *t, const uint8_t *p)
+{
+	if (!t->after_cr)
+		return false;
+	t->after_cr = false;
+	return *p == '\n';
+}
+
 static int nul_error(struct tx *t)
 {
 	return lt_err_set(t->err, LT_E_CORRUPT, "NUL byte at line %" PRIu64
 			  ": binary data, not text", t->line);
 }
 
-static int parse_delim(struct tx *t, const char *s, size_t n)
+/*
+ * The general parser of delimited records: any state, a byte at a time
+ * where it must.  Returns at the end of the buffer or of a record (*pp is
+ * where it stopped).
+ */
+static int parse_slow(struct tx *t, const uint8_t **pp, const uint8_t *e)
 {
-	const uint8_t *p = (const uint8_t *)s, *e = p + n, *q;
+	const uint8_t *p = *pp, *q;
 	const uint8_t *cls = t->cls;
 	uint8_t c;
 
 	while (p < e) {
 		switch (t->st) {
 		case ST_FSTART:
-			if (t->after_cr) {
-				t->after_cr = false;
-				if (*p == '\n') {
-					p++;
-					continue;
-				}
+			if (lf_after_cr(t, p)) {
+				p++;
+				continue;
 			}
 			if (!t->in_rec) {
 				t->in_rec = true;
@@ -1166,6 +1216,8 @@ static int parse_delim(struct tx *t, const char *s, size_t n)
 				t->line++;
 				t->after_cr = c == '\r';
 				t->st = ST_FSTART;
+				*pp = p;
+				return LT_OK;
 			} else {
 				return nul_error(t);
 			}
@@ -1207,6 +1259,191 @@ static int parse_delim(struct tx *t, const char *s, size_t n)
 				t->st = ST_UNQ;
 			}
 			continue;
+		}
+	}
+	*pp = p;
+	return LT_OK;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7F7F7F7F7F7F7F7F)
+
+/* The high bit of each byte of x that is zero, and of no other (exact,
+ * unlike the usual test, so the lowest set bit is the first zero byte). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+	return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+/*
+ * The first byte at or after p that is c, CR, LF or NUL, eight bytes at a
+ * time (cells are a dozen bytes on average).  The text must hold one such
+ * byte before 8 readable bytes run out: parse_delim() puts NULs after it.
+ */
+static inline uint8_t *find_stop(uint8_t *p, uint8_t c)
+{
+	const uint64_t mc = ONES * c, mcr = ONES * '\r', mlf = ONES * '\n';
+
+	for (;;) {
+		uint64_t x, m;
+
+		memcpy(&x, p, 8);
+		m = zero_bytes(x ^ mc) | zero_bytes(x ^ mcr) |
+		    zero_bytes(x ^ mlf) | zero_bytes(x);
+		if (m) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return p + __builtin_clzll(m) / 8;
+#else
+			return p + __builtin_ctzll(m) / 8;
+#endif
+		}
+		p += 8;
+	}
+}
+
+/*
+ * The fast path: records that lie wholly in [*pp, e) are parsed in place,
+ * their cells pointing into the decoded text (cell text never grows: a
+ * quote pair "" is moved down over the second quote, text after a closing
+ * quote over the quote, and a NUL is written over the delimiter or line
+ * end after each cell).  Nothing is copied for most cells.  e[0..8) must
+ * be NULs (sentinels for find_stop()).
+ *
+ * At a record cut by the end of the buffer, a NUL in it, or more cells
+ * than t->cells holds, what the record has so far is copied into t->row
+ * and the state set as parse_slow() would have it there, and parse_slow()
+ * goes on from *pp.  A record in one buffer is always shorter than
+ * LT_TEXT_MAX_RECORD, so only parse_slow() needs to check that.
+ */
+static int parse_fast(struct tx *t, uint8_t **pp, uint8_t *e)
+{
+	const uint8_t delim = (uint8_t)t->delim;
+	struct lt_cell *cells = t->cells;
+	const size_t cap = t->falloc;
+	uint8_t *p = *pp, *q, *f, *w, c;
+	size_t nf, i;
+	bool quoted;
+	int st;
+
+	while (p < e) {
+		if (lf_after_cr(t, p)) {
+			p++;
+			continue;
+		}
+		t->rec_line = t->line;
+		nf = 0;
+		quoted = false;
+		for (;;) { /* a field starts at p */
+			f = w = p;
+			if (p == e) {
+				st = ST_FSTART;
+				goto cut;
+			}
+			if (*p == '"') {
+				f = w = ++p;
+				quoted = true;
+				t->quote_line = t->line;
+				for (;;) {
+					q = find_stop(p, '"');
+					if (w != p)
+						memmove(w, p, (size_t)(q - p));
+					w += q - p;
+					p = q;
+					c = *p;
+					if (p == e || !c) {
+						st = ST_QUO;
+						goto cut;
+					}
+					p++;
+					if (c == '"') {
+						if (p == e) {
+							st = ST_QQ;
+							goto cut;
+						}
+						if (*p != '"')
+							break; /* closed */
+						*w++ = '"';
+						p++;
+						continue;
+					}
+					/* a line end inside quotes is text */
+					*w++ = c;
+					t->line++;
+					if (c == '\r') {
+						if (p == e) {
+							t->after_cr = true;
+							st = ST_QUO;
+							goto cut;
+						}
+						if (*p == '\n')
+							*w++ = *p++;
+					}
+				}
+			}
+			q = find_stop(p, delim);
+			if (w != p)
+				memmove(w, p, (size_t)(q - p));
+			w += q - p;
+			p = q;
+			c = *p;
+			if (p == e || !c || nf == cap) {
+				st = ST_UNQ;
+				goto cut;
+			}
+			p++;
+			*w = '\0';
+			cells[nf].text = (const char *)f;
+			cells[nf].len = (size_t)(w - f);
+			cells[nf].hint = LT_CELL_TEXT;
+			nf++;
+			if (c == delim)
+				continue;
+			/* CR or LF: the record ends; a blank line gives no row */
+			if (nf > 1 || cells[0].len || quoted)
+				LT_TRY(emit(t, nf));
+			t->line++;
+			if (c == '\r') {
+				if (p == e)
+					t->after_cr = true;
+				else if (*p == '\n')
+					p++;
+			}
+			break;
+		}
+	}
+	*pp = p;
+	return LT_OK;
+cut:
+	t->in_rec = true;
+	t->rec_quoted = quoted;
+	t->st = st;
+	for (i = 0; i < nf; i++) { /* (row_end_field may move t->cells) */
+		LT_TRY(row_add(t, t->cells[i].text, t->cells[i].len));
+		LT_TRY(row_end_field(t));
+	}
+	if (st != ST_FSTART)
+		LT_TRY(row_add(t, f, (size_t)(w - f)));
+	*pp = p;
+	return LT_OK;
+}
+
+/*
+ * Delimited records: the fast path from each record start, the slow one
+ * for what it leaves (s[n..n+8) must be writable: they get sentinels).
+ */
+static int parse_delim(struct tx *t, char *s, size_t n)
+{
+	uint8_t *p = (uint8_t *)s, *e = p + n;
+
+	memset(e, 0, 8);
+	while (p < e) {
+		if (!t->in_rec && t->st == ST_FSTART) {
+			LT_TRY(parse_fast(t, &p, e));
+		} else {
+			const uint8_t *cp = p;
+
+			LT_TRY(parse_slow(t, &cp, e));
+			p = (uint8_t *)(uintptr_t)cp;
 		}
 	}
 	return LT_OK;
@@ -1301,12 +1538,9 @@ static int parse_lines(struct tx *t, const char *s, size_t n)
 	uint8_t c;
 
 	while (p < e) {
-		if (t->after_cr) {
-			t->after_cr = false;
-			if (*p == '\n') {
-				p++;
-				continue;
-			}
+		if (lf_after_cr(t, p)) {
+			p++;
+			continue;
 		}
 		if (!t->in_rec) {
 			t->in_rec = true;
@@ -1330,7 +1564,8 @@ static int parse_lines(struct tx *t, const char *s, size_t n)
 	return LT_OK;
 }
 
-static int parse(struct tx *t, const char *s, size_t n)
+/* Parse decoded text (s[n..n+8) must be writable). */
+static int parse(struct tx *t, char *s, size_t n)
 {
 	if (!n)
 		return LT_OK;
