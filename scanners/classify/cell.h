@@ -42,6 +42,8 @@ enum {
 	LT_CV_F_AT = 1u << 3,      /* holds '@' */
 	LT_CV_F_NONASCII = 1u << 4,/* holds a byte >= 0x80 */
 	LT_CV_F_ALPHA = 1u << 5,   /* holds an ASCII letter */
+	LT_CV_SCANNED = 1u << 6,   /* LT_CV_ASCII is known */
+	LT_CV_ASCII = 1u << 7,     /* every byte of s is ASCII */
 };
 
 struct lt_cv {
@@ -79,6 +81,8 @@ static inline void lt_cv_init(struct lt_cv *v, const char *s, size_t len,
 size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out);
 /* The LT_CV_F_* flags of the fold (folding first if need be). */
 unsigned lt_cv_fold_flags(struct lt_cv *v);
+/* Whether every byte of s is ASCII (false for a NULL s). */
+bool lt_cv_ascii(struct lt_cv *v);
 
 /* The recognisers of leaktriage/classify.h on a view: same results. */
 bool lt_cv_name(struct lt_cv *v);

@@ -139,7 +139,10 @@ static bool header_norm(const char *s, size_t len, struct hnorm *h)
 		utf8proc_int32_t c = cps[i];
 		int cls;
 
-		if (removed(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_ZS) {
+		/* (no ASCII character but the space, removed, is Zs) */
+		if (removed(c) ||
+		    (c >= 0x80 &&
+		     utf8proc_category(c) == UTF8PROC_CATEGORY_ZS)) {
 			prev = 0;
 			continue;
 		}
@@ -154,6 +157,8 @@ static bool header_norm(const char *s, size_t len, struct hnorm *h)
 				  (prev == 1 && cls == 2);
 		if (cls == 1)
 			h->s[h->len++] = (char)(c - 32);
+		else if (c < 0x80)
+			h->s[h->len++] = (char)c;
 		else
 			h->len += (size_t)utf8proc_encode_char(
 				c, (utf8proc_uint8_t *)h->s + h->len);
@@ -186,6 +191,10 @@ static size_t term_count;
 #define BUCKETS 256
 static int bucket_head[BUCKETS];
 static int bucket_next[TERMS_MAX];
+/* All terms by a hash of their bytes (open addressing, -1 empty). */
+#define EXACT_SLOTS 2048
+static int16_t exact_slot[EXACT_SLOTS];
+_Static_assert(2 * TERMS_MAX <= EXACT_SLOTS, "exact_slot at most half full");
 static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
 
 static int term_cmp(const char *a, size_t al, const char *b, size_t bl)
@@ -204,10 +213,22 @@ static int cmp_terms(const void *x, const void *y)
 	return term_cmp(pool + a->off, a->len, pool + b->off, b->len);
 }
 
+static size_t exact_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29) & (EXACT_SLOTS - 1);
+}
+
 static uint32_t first_cp(const char *s, size_t len)
 {
 	utf8proc_int32_t c = 0;
 
+	if (len && (unsigned char)s[0] < 0x80)
+		return (unsigned char)s[0];
 	if (utf8proc_iterate((const utf8proc_uint8_t *)s,
 			     (utf8proc_ssize_t)len, &c) <= 0)
 		return 0;
@@ -280,6 +301,15 @@ static void dict_init(void)
 	qsort(terms, term_count, sizeof(terms[0]), cmp_terms);
 	for (i = 0; i < BUCKETS; i++)
 		bucket_head[i] = -1;
+	for (i = 0; i < EXACT_SLOTS; i++)
+		exact_slot[i] = -1;
+	for (i = 0; i < term_count; i++) {
+		size_t h = exact_hash(pool + terms[i].off, terms[i].len);
+
+		while (exact_slot[h] >= 0)
+			h = (h + 1) & (EXACT_SLOTS - 1);
+		exact_slot[h] = (int16_t)i;
+	}
 	for (i = 0; i < term_count; i++) {
 		if (i && !cmp_terms(&terms[i - 1], &terms[i]))
 			LT_BUG("headers.txt: '%.*s' twice", (int)terms[i].len,
@@ -293,21 +323,15 @@ static void dict_init(void)
 	}
 }
 
+/* The term spelt s[0..len) (terms are unique), or NULL. */
 static const struct term *exact(const char *s, size_t len)
 {
-	size_t lo = 0, hi = term_count;
+	size_t h = exact_hash(s, len);
+	int k;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = term_cmp(s, len, pool + terms[mid].off, terms[mid].len);
-
-		if (!c)
-			return &terms[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	for (; (k = exact_slot[h]) >= 0; h = (h + 1) & (EXACT_SLOTS - 1))
+		if (terms[k].len == len && !memcmp(pool + terms[k].off, s, len))
+			return &terms[k];
 	return NULL;
 }
 

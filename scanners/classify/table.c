@@ -51,6 +51,8 @@ struct col {
 	int role;          /* enum lt_elem, LT_ROLE_*, R_* */
 	int header_role;
 	int header_strength;
+	int cand_role;     /* find_header: the row it is looking at */
+	int cand_strength;
 };
 
 struct lt_classifier {
@@ -347,6 +349,13 @@ static size_t row_nonblank(const struct srow *r)
 	return n;
 }
 
+/*
+ * The header row: the first of the rows with the most header terms among
+ * the first HEADER_SCAN, most of its cells being terms.  Leaves the roles
+ * of its cells in cols[].header_role and header_strength (R_NONE and 0
+ * for blank cells).  A row stops being read as soon as it can no longer
+ * be that row even if all its other cells were terms.
+ */
 static ssize_t find_header(struct lt_classifier *c)
 {
 	ssize_t best = -1;
@@ -355,24 +364,35 @@ static ssize_t find_header(struct lt_classifier *c)
 
 	for (r = 0; r < lim; r++) {
 		int score = 0, strong = 0;
-		size_t nb = row_nonblank(&c->rows[r]);
+		size_t nb = row_nonblank(&c->rows[r]), seen = 0;
 
+		for (i = 0; i < c->ncols; i++) {
+			c->cols[i].cand_role = R_NONE;
+			c->cols[i].cand_strength = 0;
+		}
 		for (i = 0; i < c->rows[r].count; i++) {
 			const char *s;
-			size_t len;
+			size_t len, most;
 			int st = 0, role;
 
 			if (!cell_at(c->rows[r].cells, c->rows[r].count,
 				     (int)i, &s, &len, NULL))
 				continue;
+			most = (size_t)score + (nb - seen); /* the best case */
+			if (most <= (size_t)best_score || 2 * most < nb)
+				break;
+			seen++;
 			role = lt_header_role(s, len, &st);
 			if (st > 0) {
 				score++;
 				strong += st >= 2;
 			}
-			(void)role;
+			if (i < c->ncols) {
+				c->cols[i].cand_role = role;
+				c->cols[i].cand_strength = st;
+			}
 		}
-		if (!score)
+		if (!score || i < c->rows[r].count)
 			continue;
 		/* Most cells of a header row are header terms. */
 		if (score < 2 && !(nb <= 2 && strong))
@@ -382,6 +402,11 @@ static ssize_t find_header(struct lt_classifier *c)
 		if (score > best_score) {
 			best_score = score;
 			best = (ssize_t)r;
+			for (i = 0; i < c->ncols; i++) {
+				c->cols[i].header_role = c->cols[i].cand_role;
+				c->cols[i].header_strength =
+					c->cols[i].cand_strength;
+			}
 		}
 	}
 	return best;
@@ -413,13 +438,11 @@ static void decide(struct lt_classifier *c)
 	for (i = 0; i < (int)c->ncols; i++) {
 		struct stats st;
 		int hr = R_NONE, hs = 0, role;
-		const char *s;
-		size_t len;
 
-		if (c->header_idx >= 0 &&
-		    cell_at(c->rows[c->header_idx].cells,
-			    c->rows[c->header_idx].count, i, &s, &len, NULL))
-			hr = lt_header_role(s, len, &hs);
+		if (c->header_idx >= 0) { /* as find_header found them */
+			hr = c->cols[i].header_role;
+			hs = c->cols[i].header_strength;
+		}
 		col_stats(c, first, i, &st);
 		if (hs >= 2 && hr == LT_ROLE_NONE)
 			role = R_NONE; /* 受注日, 商品コード: positively not PII */

@@ -164,8 +164,16 @@ bool lt_cv_phone(struct lt_cv *v)
 
 static bool email_local_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       is_digit(c) || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+		return true;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'':
+	case '*': case '+': case '/': case '=': case '?': case '^':
+	case '_': case '`': case '{': case '|': case '}': case '~':
+	case '.': case '-':
+		return true;
+	}
+	return false;
 }
 
 bool lt_cv_email(struct lt_cv *v)
@@ -327,8 +335,8 @@ bool lt_cv_insured_combined(struct lt_cv *v, struct lt_buf *symbol,
 	for (i = 0; i < n; i++) {
 		size_t l = 0;
 
-		if (i + 3 <= n && (!memcmp(b + i, "・", 3) ||
-				   !memcmp(b + i, "･", 3)))
+		if ((unsigned char)b[i] >= 0x80 && i + 3 <= n &&
+		    (!memcmp(b + i, "・", 3) || !memcmp(b + i, "･", 3)))
 			l = 3;
 		else if (b[i] == '-' || b[i] == ' ')
 			l = 1;

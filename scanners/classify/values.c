@@ -197,6 +197,15 @@ static inline unsigned fold_flag(unsigned char c)
 	return 0;
 }
 
+/* Whether s[i..n) is all ASCII. */
+static bool ascii_from(const unsigned char *s, size_t i, size_t n)
+{
+	for (; i < n; i++)
+		if (s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 static void cv_fold_now(struct lt_cv *v)
 {
 	const unsigned char *u = (const unsigned char *)v->s;
@@ -209,6 +218,7 @@ static void cv_fold_now(struct lt_cv *v)
 		v->fold_len = v->fold_raw = 0;
 		return;
 	}
+	v->flags |= LT_CV_SCANNED | LT_CV_ASCII; /* until a byte says not */
 	/* ASCII without tabs and line ends folds to itself less the spaces
 	 * at the ends: no copy, and the flags on the way. */
 	while (a < n && u[a] == ' ')
@@ -220,6 +230,8 @@ static void cv_fold_now(struct lt_cv *v)
 			break;
 		f |= fold_flag(c);
 	}
+	if (i < n && !ascii_from(u, i, n))
+		v->flags &= ~LT_CV_ASCII;
 	if (i == n) {
 		/* lt_val_fold's limits: len / 3 and the untrimmed output */
 		if (v->len / 3 > LT_CV_FOLD_CAP || n - a > LT_CV_FOLD_CAP) {
@@ -252,6 +264,16 @@ size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out)
 	if (v->len / 3 > cap || v->fold_raw > cap)
 		return SIZE_MAX;
 	return v->fold_len;
+}
+
+bool lt_cv_ascii(struct lt_cv *v)
+{
+	if (!(v->flags & LT_CV_SCANNED)) {
+		v->flags |= LT_CV_SCANNED;
+		if (v->s && ascii_from((const unsigned char *)v->s, 0, v->len))
+			v->flags |= LT_CV_ASCII;
+	}
+	return v->flags & LT_CV_ASCII;
 }
 
 unsigned lt_cv_fold_flags(struct lt_cv *v)
@@ -588,6 +610,15 @@ static inline bool is_alpha(char c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+static inline bool is_vowel(char c)
+{
+	switch (c | 0x20) {
+	case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
+		return true;
+	}
+	return false;
+}
+
 /*
  * Romaji and other Latin-letter names: two or three words of letters (a
  * hyphen or apostrophe inside, a full stop after an initial, a comma after
@@ -598,7 +629,7 @@ static bool romaji_name(struct lt_cv *v, const char *s, size_t len)
 {
 	char own[64];
 	const char *b = own;
-	size_t n, i = 0, words = 0, longw = 0;
+	size_t n, i = 0, words = 0, longw = 0, k, at[3], wlen[3];
 
 	/* The view's fold is of v->s: usable when trimming and dropping an
 	 * honorific left the cell as it was (table.c trims alike). */
@@ -617,7 +648,7 @@ static bool romaji_name(struct lt_cv *v, const char *s, size_t len)
 
 			if (is_alpha(c)) {
 				letters++;
-				if (strchr("AEIOUYaeiouy", c))
+				if (is_vowel(c))
 					vowel = true;
 			} else if ((c == '-' || c == '\'') && letters &&
 				   i + 1 < n && is_alpha(b[i + 1])) {
@@ -631,8 +662,11 @@ static bool romaji_name(struct lt_cv *v, const char *s, size_t len)
 		if (!letters || letters > 20)
 			return false;
 		if (letters >= 2) {
-			if (!vowel || en_stop_word(b + st, i - st))
+			if (!vowel)
 				return false;
+			/* stop words last: the shape refuses most cells */
+			at[longw] = st;
+			wlen[longw] = i - st;
 			longw++;
 		}
 		words++;
@@ -646,7 +680,12 @@ static bool romaji_name(struct lt_cv *v, const char *s, size_t len)
 		if (i < n && words == 3)
 			return false;
 	}
-	return words >= 2 && longw >= 2;
+	if (words < 2 || longw < 2)
+		return false;
+	for (k = 0; k < longw; k++)
+		if (en_stop_word(b + at[k], wlen[k]))
+			return false;
+	return true;
 }
 
 static size_t trim(const char *s, size_t *len);
@@ -774,7 +813,7 @@ bool lt_cv_kana(struct lt_cv *v)
 	size_t a, i = 0, n = 0, marks = 0, len = v->len;
 	bool gap = false, was_space = false;
 
-	if (!s)
+	if (!s || lt_cv_ascii(v)) /* (kana and spaces only: no ASCII) */
 		return false;
 	a = trim(s, &len);
 	s += a;
@@ -850,7 +889,7 @@ bool lt_cv_family_or_given(struct lt_cv *v)
 	uint32_t cp[9];
 	size_t a, i = 0, n = 0, kanji = 0, len = v->len;
 
-	if (!s)
+	if (!s || lt_cv_ascii(v)) /* (kanji and kana only) */
 		return false;
 	a = trim(s, &len);
 	s += a;
@@ -922,8 +961,8 @@ int lt_cv_sex(struct lt_cv *v, bool allow_digits)
 		return 0;
 	}
 	n = lt_cv_fold(v, sizeof(b), &f);
-	if (n == SIZE_MAX || n == 0)
-		return 0;
+	if (n == SIZE_MAX || n == 0 || n > sizeof("FEMALE") - 1)
+		return 0; /* (longer than every word of the lists) */
 	for (i = 0; i < n; i++) /* upper-cased copy: the fold is shared */
 		b[i] = (char)(f[i] >= 'a' && f[i] <= 'z' ? f[i] - 32 : f[i]);
 	if (n == 1 && allow_digits && (b[0] == '1' || b[0] == '2'))
@@ -1079,7 +1118,8 @@ bool lt_cv_address(struct lt_cv *v)
 	size_t i, pl, j, len = v->len;
 	uint32_t m;
 
-	if (!s || len < 6)
+	/* (a municipality is written in kanji or kana) */
+	if (!s || len < 6 || lt_cv_ascii(v))
 		return false;
 	tables();
 	i = skip_postal(u, len);
