@@ -99,7 +99,7 @@ bool lt_ooxml_attr_get(const struct lt_ooxml_attr *attr, size_t count,
 	return false;
 }
 
-int lt_ooxml_buf_add(struct lt_ooxml_buf *b, const char *s, size_t n)
+int lt_ooxml_buf_add_grow(struct lt_ooxml_buf *b, const char *s, size_t n)
 {
 	/* before anything: max may have been lowered below cap */
 	if (b->len > b->max || n > b->max - b->len)
@@ -383,6 +383,7 @@ struct xs {
 	size_t nlen, ncap;
 	size_t depth;
 	uint32_t name_at[DEPTH_MAX];
+	uint16_t local_at[DEPTH_MAX]; /* where the local name starts in it */
 	struct lt_ooxml_attr *attr;
 	size_t acap;
 };
@@ -503,13 +504,31 @@ out:
 	return LT_OK;
 }
 
+/* scan_chars() without a call where [s, e) holds only plain characters
+ * (up to a '<' for text): numbers, references, most values. */
+static inline int scan_fast(struct xs *x, const char *s, const char *e,
+			    const uint8_t *cls, bool stop_lt, const char **end,
+			    bool *dec)
+{
+	const uint8_t *p = (const uint8_t *)s, *pe = (const uint8_t *)e;
+
+	while (p < pe && !cls[*p])
+		p++;
+	if (p == pe || (stop_lt && *p == '<')) {
+		*end = (const char *)p;
+		*dec = false;
+		return LT_OK;
+	}
+	return scan_chars(x, (const char *)p, e, cls, stop_lt, end, dec);
+}
+
 static int text_run(struct xs *x)
 {
 	const char *s = x->buf + x->pos, *e = x->buf + x->len, *end;
 	bool dec;
 	size_t n;
 
-	LT_TRY(scan_chars(x, s, e, tcls, true, &end, &dec));
+	LT_TRY(scan_fast(x, s, e, tcls, true, &end, &dec));
 	if (end == s) {
 		x->need = true;
 		return LT_OK;
@@ -578,7 +597,7 @@ static inline void split(const char *q, size_t n, const char **pre,
 	}
 }
 
-static int push_name(struct xs *x, const char *q, size_t n)
+static int push_name(struct xs *x, const char *q, size_t n, size_t local_at)
 {
 	if (x->depth >= DEPTH_MAX)
 		return xerr(x, q, "elements nested deeper than 256");
@@ -588,6 +607,7 @@ static int push_name(struct xs *x, const char *q, size_t n)
 			return lt_err_set(x->err, LT_E_NOMEM, "out of memory");
 		memcpy(x->names_big, x->names, x->nlen);
 	}
+	x->local_at[x->depth] = (uint16_t)local_at;
 	x->name_at[x->depth++] = (uint32_t)x->nlen;
 	memcpy(names(x) + x->nlen, q, n);
 	x->nlen += n;
@@ -655,11 +675,19 @@ static int start_tag(struct xs *x, const char *s, const char *e)
 		if (quote != '"' && quote != '\'')
 			return xerr(x, p, "attribute value without quotes");
 		v = p + 1;
-		ve = find_byte(v, e, quote);
-		if (!ve)
-			goto need;
+		/* most values hold only plain characters: one pass */
+		for (ve = v; ve < e && *ve != quote && !acls[(uint8_t)*ve]; ve++)
+			;
+		dec = false;
+		if (ve == e || *ve != quote) {
+			const char *odd = ve;
+
+			ve = find_byte(odd, e, quote);
+			if (!ve)
+				goto need;
+			LT_TRY(scan_chars(x, odd, ve, acls, false, &end, &dec));
+		}
 		p = ve + 1;
-		LT_TRY(scan_chars(x, v, ve, acls, false, &end, &dec));
 		split(an, alen, &pre, &plen, &loc, &llen);
 		if ((!plen && lt_ooxml_is(loc, llen, "xmlns")) ||
 		    lt_ooxml_is(pre, plen, "xmlns"))
@@ -694,7 +722,7 @@ static int start_tag(struct xs *x, const char *s, const char *e)
 	x->pos = (size_t)(p - x->buf);
 	split(q, qlen, &pre, &plen, &loc, &llen);
 	if (!empty)
-		LT_TRY(push_name(x, q, qlen));
+		LT_TRY(push_name(x, q, qlen, (size_t)(loc - q)));
 	else if (x->depth >= DEPTH_MAX)
 		return xerr(x, s, "elements nested deeper than 256");
 	x->root = true;
@@ -713,8 +741,8 @@ need:
 
 static int end_tag(struct xs *x, const char *s, const char *e)
 {
-	const char *p = s + 2, *q = p, *pre, *loc;
-	size_t qlen, plen, llen, top;
+	const char *p = s + 2, *q = p;
+	size_t qlen, top, local;
 
 	while (p < e && !name_end(*p))
 		p++;
@@ -737,8 +765,8 @@ static int end_tag(struct xs *x, const char *s, const char *e)
 	x->pos = (size_t)(p + 1 - x->buf);
 	if (!x->h->end)
 		return LT_OK;
-	split(q, qlen, &pre, &plen, &loc, &llen);
-	return x->h->end(x->u, loc, llen);
+	local = x->local_at[x->depth]; /* split() at the start tag */
+	return x->h->end(x->u, q + local, qlen - local);
 }
 
 static int markup(struct xs *x)

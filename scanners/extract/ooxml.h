@@ -154,8 +154,21 @@ struct lt_ooxml_buf {
 };
 
 /* Append; LT_E_LIMIT past max or LT_E_NOMEM, content unchanged then.  The
- * caller words the error (it knows what the buffer holds). */
-int lt_ooxml_buf_add(struct lt_ooxml_buf *b, const char *s, size_t n);
+ * caller words the error (it knows what the buffer holds).  Inline where
+ * there is room (once per cell value of a sheet); else
+ * lt_ooxml_buf_add_grow(), which does the checks and grows. */
+int lt_ooxml_buf_add_grow(struct lt_ooxml_buf *b, const char *s, size_t n);
+
+static inline int lt_ooxml_buf_add(struct lt_ooxml_buf *b, const char *s,
+				   size_t n)
+{
+	if (!n || b->len > b->max || n > b->max - b->len ||
+	    n > b->cap - b->len)
+		return lt_ooxml_buf_add_grow(b, s, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
 
 /* A name as messages show it (out: LT_OOXML_SHOWN bytes): one line of
  * valid UTF-8, control characters and invalid bytes as '?', cut with "..."

@@ -273,6 +273,39 @@ static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yy + (*m <= 2);
 }
 
+/* A serial's whole days as "YYYY-MM-DD"; false when it is no date. */
+static bool serial_days(int64_t days, bool date1904, char out[11])
+{
+	int64_t y;
+	unsigned mo, d;
+
+	if (date1904) {
+		days += -24107; /* 1904-01-01 */
+	} else {
+		if (days < 1 || days == 60)
+			return false; /* 1900-01-00, 1900-02-29 */
+		if (days > 60)
+			days--;
+		days += -25568; /* 1899-12-31 */
+	}
+	civil(days, &y, &mo, &d);
+	if (y > 9999)
+		return false;
+	/* by hand: snprintf showed in profiles of date-heavy sheets */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + mo / 10);
+	out[6] = (char)('0' + mo % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+	return true;
+}
+
 bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 			 char out[11])
 {
@@ -281,9 +314,15 @@ bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 	bool any = false, dot = false;
 	size_t i = 0;
 	double val;
-	int64_t days, y;
-	unsigned mo, d;
 
+	/* the usual cell, a whole number of days ("23456"): what the general
+	 * parse below gives, without floating point */
+	for (; i < len && i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
+		m = m * 10 + (uint64_t)(v[i] - '0');
+	if (i && i == len && i < 9)
+		return serial_days((int64_t)m, date1904, out);
+	i = 0;
+	m = 0;
 	while (i < len && v[i] == ' ')
 		i++;
 	while (len > i && v[len - 1] == ' ')
@@ -341,32 +380,7 @@ bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 	for (; exp10 < 0 && val > 0; exp10++)
 		val /= 10;
 	/* the date of the time rounded to the millisecond, as Excel shows */
-	days = (int64_t)(val + 0.5 / 86400000.0);
-	if (date1904) {
-		days += -24107; /* 1904-01-01 */
-	} else {
-		if (days < 1 || days == 60)
-			return false; /* 1900-01-00, 1900-02-29 */
-		if (days > 60)
-			days--;
-		days += -25568; /* 1899-12-31 */
-	}
-	civil(days, &y, &mo, &d);
-	if (y > 9999)
-		return false;
-	/* by hand: snprintf showed in profiles of date-heavy sheets */
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + mo / 10);
-	out[6] = (char)('0' + mo % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
-	return true;
+	return serial_days((int64_t)(val + 0.5 / 86400000.0), date1904, out);
 }
 
 /* An ISO 8601 date at the start of a t="d" value. */
