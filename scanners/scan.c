@@ -78,7 +78,7 @@ struct msg {
 	uint64_t member_size;
 	/* M_RECORDS */
 	struct rec *recs;
-	size_t nrecs;
+	size_t nrecs, recs_alloc; /* grown up to BATCH */
 	struct lt_buf keymat;
 	char sheet[256];
 	/* M_YARA */
@@ -327,12 +327,24 @@ static int on_record(const struct lt_record *r, void *udata)
 		w->batch = msg_new(w, M_RECORDS);
 		if (!w->batch)
 			return LT_E_NOMEM;
-		w->batch->recs = lt_calloc(BATCH, sizeof(struct rec));
-		if (!w->batch->recs)
-			return w->fail = LT_E_NOMEM;
+
 		lt_buf_init(&w->batch->keymat, 64 << 20);
 		snprintf(w->batch->sheet, sizeof(w->batch->sheet), "%s",
 			 r->sheet ? r->sheet : "");
+	}
+	if (w->batch->nrecs == w->batch->recs_alloc) {
+		/* most files hold a few dozen records: grow, do not
+		 * clear BATCH of them for each */
+		size_t na = w->batch->recs_alloc ? w->batch->recs_alloc * 4
+						 : 64;
+		struct rec *nr = reallocarray(w->batch->recs,
+					      LT_MIN(na, (size_t)BATCH),
+					      sizeof(*nr));
+
+		if (!nr)
+			return w->fail = LT_E_NOMEM;
+		w->batch->recs = nr;
+		w->batch->recs_alloc = LT_MIN(na, (size_t)BATCH);
 	}
 	x = &w->batch->recs[w->batch->nrecs++];
 	memset(x, 0, sizeof(*x));
