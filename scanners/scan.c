@@ -702,6 +702,7 @@ static void *side_main(void *arg)
 {
 	struct side *sd = arg;
 
+	pthread_setname_np(pthread_self(), "lt-side");
 	pthread_mutex_lock(&sd->mu);
 	for (;;) {
 		while (!sd->busy && !sd->quit)
@@ -1027,6 +1028,8 @@ static void *worker_main(void *arg)
 	struct shared *sh = w->sh;
 	size_t i = 0, end = 0;
 
+	/* names for top -H and perf --sort comm */
+	pthread_setname_np(pthread_self(), "lt-worker");
 	for (;;) {
 		struct msg *b, *e;
 

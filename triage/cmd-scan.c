@@ -172,7 +172,10 @@ int cmd_scan(int argc, char **argv)
 		lt_err_clear(&err);
 		lt_evidence_name(argv[i], evname, sizeof(evname));
 		ss.evname = name ? name : evname;
-		if (lt_source_open(argv[i], &src, &err)) {
+		/* The walk reads a raw image through mappings, as walk does
+		 * (--hash-image reads it whole: plainly). */
+		if (lt_source_open_ex(argv[i], hash_image ? 0 : LT_SOURCE_MAP,
+				      &src, &err)) {
 			lt_error("cannot open '%s': %s", argv[i], err.msg);
 			status = LT_MAX(status, LT_EXIT_INPUT);
 			continue;
