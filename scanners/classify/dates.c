@@ -91,10 +91,19 @@ static const struct era {
 	{ 2018, 2019, 5, 1, 0, 0, 0 },       /* 5 令和 */
 };
 
+/* <0, 0, >0 as y-m-d is before, on or after y2-m2-d2 (valid dates). */
+static int ymd_cmp(int y, int m, int d, int y2, int m2, int d2)
+{
+	if (y != y2)
+		return y < y2 ? -1 : 1;
+	if (m != m2)
+		return m < m2 ? -1 : 1;
+	return d < d2 ? -1 : d > d2;
+}
+
 static bool from_era(int era, int ey, int m, int d, struct lt_date *out)
 {
 	const struct era *e;
-	long day;
 	int y;
 
 	if (era < 1 || era > 5 || ey < 1 || ey > 99)
@@ -103,10 +112,9 @@ static bool from_era(int era, int ey, int m, int d, struct lt_date *out)
 	y = e->base + ey;
 	if (!valid_ymd(y, m, d))
 		return false;
-	day = days_from_civil(y, m, d);
-	if (day < days_from_civil(e->sy, e->sm, e->sd))
+	if (ymd_cmp(y, m, d, e->sy, e->sm, e->sd) < 0)
 		return false;
-	if (e->ey && day > days_from_civil(e->ey, e->em, e->ed))
+	if (e->ey && ymd_cmp(y, m, d, e->ey, e->em, e->ed) > 0)
 		return false;
 	out->year = y;
 	out->month = m;
@@ -150,21 +158,47 @@ struct tok {
 
 #define TOK_MAX 8
 
-static const struct {
-	const char *s;
-	unsigned char len, type, val;
-} words[] = {
-	{ "明治", 6, T_ERA, 1 }, { "大正", 6, T_ERA, 2 },
-	{ "昭和", 6, T_ERA, 3 }, { "平成", 6, T_ERA, 4 },
-	{ "令和", 6, T_ERA, 5 }, { "㍾", 3, T_ERA, 1 },
-	{ "㍽", 3, T_ERA, 2 },   { "㍼", 3, T_ERA, 3 },
-	{ "㍻", 3, T_ERA, 4 },   { "㋿", 3, T_ERA, 5 },
-	{ "明", 3, T_ERA, 1 },   { "大", 3, T_ERA, 2 },
-	{ "昭", 3, T_ERA, 3 },   { "平", 3, T_ERA, 4 },
-	{ "令", 3, T_ERA, 5 },   { "年", 3, T_NEN, 0 },
-	{ "月", 3, T_TSUKI, 0 }, { "日", 3, T_NICHI, 0 },
-	{ "元", 3, T_GAN, 1 },
-};
+/*
+ * The word at b[i..n): 明治 大正 昭和 平成 令和, their squared forms ㍾ ㍽
+ * ㍼ ㍻ ㋿ and first kanji 明 大 昭 平 令 (T_ERA, val 1..5), 年, 月, 日, 元
+ * (T_GAN, val 1).  Sets t and returns the word's length, or 0.
+ */
+static size_t date_word(const char *b, size_t n, size_t i, struct tok *t)
+{
+	const unsigned char *u = (const unsigned char *)b + i;
+	uint32_t c, c2 = 0, second = 0;
+
+	if (i + 3 > n || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 ||
+	    (u[2] & 0xC0) != 0x80)
+		return 0;
+	c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+	    (u[2] & 0x3F);
+	t->type = T_ERA;
+	t->val = 0;
+	switch (c) {
+	case 0x660E: t->val = 1; second = 0x6CBB; break; /* 明 治 */
+	case 0x5927: t->val = 2; second = 0x6B63; break; /* 大 正 */
+	case 0x662D: t->val = 3; second = 0x548C; break; /* 昭 和 */
+	case 0x5E73: t->val = 4; second = 0x6210; break; /* 平 成 */
+	case 0x4EE4: t->val = 5; second = 0x548C; break; /* 令 和 */
+	case 0x337E: t->val = 1; return 3;               /* ㍾ */
+	case 0x337D: t->val = 2; return 3;               /* ㍽ */
+	case 0x337C: t->val = 3; return 3;               /* ㍼ */
+	case 0x337B: t->val = 4; return 3;               /* ㍻ */
+	case 0x32FF: t->val = 5; return 3;               /* ㋿ */
+	case 0x5E74: t->type = T_NEN; return 3;          /* 年 */
+	case 0x6708: t->type = T_TSUKI; return 3;        /* 月 */
+	case 0x65E5: t->type = T_NICHI; return 3;        /* 日 */
+	case 0x5143: t->type = T_GAN; t->val = 1; return 3; /* 元 */
+	default: return 0;
+	}
+	u += 3;
+	if (i + 6 <= n && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80)
+		c2 = (uint32_t)(u[0] & 0x0F) << 12 |
+		     (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+	return c2 == second ? 6 : 3; /* the era's name, or its first kanji */
+}
 
 /* Era initials M T S H R, either case. */
 static int era_letter(char c)
@@ -276,15 +310,11 @@ static int tokenize(const char *b, size_t n, struct tok *t)
 			i++;
 			continue;
 		}
-		for (k = 0; k < LT_ARRAY_SIZE(words); k++)
-			if (i + words[k].len <= n &&
-			    !memcmp(b + i, words[k].s, words[k].len))
-				break;
-		if (k == LT_ARRAY_SIZE(words))
+		k = date_word(b, n, i, &t[count]);
+		if (!k)
 			return -1;
-		t[count].type = words[k].type;
-		t[count++].val = words[k].val;
-		i += words[k].len;
+		count++;
+		i += k;
 	}
 	return count;
 }

@@ -37,6 +37,77 @@ static void set_status(struct lt_buf *out, int code)
 		out->status = code;
 }
 
+/* Byte length of the UTF-8 sequence starting with c (1 for stray bytes). */
+static size_t u8_len(unsigned char c)
+{
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/*
+ * Appending without a call per byte (these run once per record): a writer
+ * reserves, once, room for the most a step can write (plus `slack`), then
+ * stores bytes directly.  When that room would pass the buffer's cap it
+ * appends piece by piece through lt_buf_add, as the steps always did, so
+ * that a step that overflows stops at the same place with the same
+ * status.  Pieces are characters (u8_len, cut at the end of the text).
+ */
+struct wr {
+	struct lt_buf *b;
+	bool direct;
+};
+
+static void wr_open(struct wr *w, struct lt_buf *b, size_t most, size_t slack)
+{
+	w->b = b;
+	w->direct = !b->status && most <= b->cap - b->len &&
+		    slack <= b->cap - b->len - most &&
+		    lt_buf_grow(b, most) == LT_OK;
+}
+
+static inline void wr_byte(struct wr *w, char c)
+{
+	if (w->direct)
+		w->b->buf[w->b->len++] = c;
+	else
+		lt_buf_addc(w->b, c);
+}
+
+/* Bytes p[0..k), pieces of one byte. */
+static void wr_bytes(struct wr *w, const unsigned char *p, size_t k)
+{
+	size_t i;
+
+	if (w->direct) {
+		memcpy(w->b->buf + w->b->len, p, k);
+		w->b->len += k;
+		return;
+	}
+	for (i = 0; i < k; i++)
+		lt_buf_addc(w->b, (char)p[i]);
+}
+
+/* Characters p[0..k). */
+static void wr_chars(struct wr *w, const char *p, size_t k)
+{
+	size_t i, l;
+
+	if (w->direct) {
+		memcpy(w->b->buf + w->b->len, p, k);
+		w->b->len += k;
+		return;
+	}
+	for (i = 0; i < k; i += l) {
+		l = LT_MIN(u8_len((unsigned char)p[i]), k - i);
+		lt_buf_add(w->b, p + i, l);
+	}
+}
+
+static void wr_close(struct wr *w)
+{
+	if (w->direct)
+		w->b->buf[w->b->len] = '\0';
+}
+
 /*
  * Append NFKC(s) to out with spaces removed and ASCII upper-cased; calls
  * keep(byte) style filtering through digits_only.
@@ -48,28 +119,111 @@ static void set_status(struct lt_buf *out, int code)
  * U+4E00..U+9FFF.  (Not: full-width and half-width forms, compatibility
  * ideographs, combining voicing marks, U+3000, which NFKC does change.)
  */
+/* The non-ASCII character at u[i] is one of those (three bytes). */
+static inline bool inert_at(const unsigned char *u, size_t len, size_t i)
+{
+	unsigned char c = u[i];
+	uint32_t cp;
+
+	if ((c & 0xF0) != 0xE0 || i + 3 > len || (u[i + 1] & 0xC0) != 0x80 ||
+	    (u[i + 2] & 0xC0) != 0x80)
+		return false;
+	cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) |
+	     (u[i + 2] & 0x3F);
+	return (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC ||
+	       cp == 0x3005 || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
 static bool nfkc_inert(const unsigned char *u, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = u[i];
-		uint32_t cp;
-
-		if (c < 0x80) {
+		if (u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if ((c & 0xF0) != 0xE0 || i + 3 > len ||
-		    (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
-			return false;
-		cp = ((uint32_t)(c & 0x0F) << 12) |
-		     ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
-		if (!((cp >= 0x3041 && cp <= 0x3096) ||
-		      (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC ||
-		      cp == 0x3005 || (cp >= 0x4E00 && cp <= 0x9FFF)))
+		if (!inert_at(u, len, i))
 			return false;
 		i += 3;
+	}
+	return true;
+}
+
+/* Bytes of U+200B..U+200D, U+2060 or U+FEFF at u[i], or 0. */
+static size_t zero_width(const unsigned char *u, size_t len, size_t i)
+{
+	if (i + 2 >= len)
+		return 0;
+	if (u[i] == 0xE2 && u[i + 1] == 0x80 && u[i + 2] >= 0x8B &&
+	    u[i + 2] <= 0x8D)
+		return 3;
+	if (u[i] == 0xE2 && u[i + 1] == 0x81 && u[i + 2] == 0xA0)
+		return 3;
+	if (u[i] == 0xEF && u[i + 1] == 0xBB && u[i + 2] == 0xBF)
+		return 3;
+	return 0;
+}
+
+/*
+ * NFKC text u[0..len) as a key part: ASCII white space and the zero-width
+ * characters dropped, ASCII letters upper-cased.  What stays goes out in
+ * runs.  With `inert`, u need not be NFKC yet: the function stops at the
+ * first character nfkc_inert() would refuse and returns false (having
+ * written part of the output), else true.
+ */
+static bool emit_text(struct wr *w, const unsigned char *u, size_t len,
+		      bool inert)
+{
+	size_t i, run = 0, skip;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		if (c >= 0x80 && inert) {
+			if (!inert_at(u, len, i))
+				return false;
+			i += 2; /* (none of them is zero-width) */
+			continue;
+		}
+		if (c >= 0x80) {
+			/* (E2 and EF: only lead bytes) */
+			if ((c != 0xE2 && c != 0xEF) ||
+			    !(skip = zero_width(u, len, i)))
+				continue;
+		} else if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			skip = 1;
+		} else if (c >= 'a' && c <= 'z') {
+			wr_bytes(w, u + run, i - run);
+			wr_byte(w, (char)(c - 32));
+			run = i + 1;
+			continue;
+		} else {
+			continue;
+		}
+		wr_bytes(w, u + run, i - run);
+		i += skip - 1;
+		run = i + 1;
+	}
+	wr_bytes(w, u + run, len - run);
+	return true;
+}
+
+/* The same keeping only the ASCII digits. */
+static bool emit_digits(struct wr *w, const unsigned char *u, size_t len,
+			bool inert)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (u[i] >= 0x80 && inert) {
+			if (!inert_at(u, len, i))
+				return false;
+			i += 2;
+		} else if (u[i] >= '0' && u[i] <= '9') {
+			wr_byte(w, (char)u[i]);
+		}
 	}
 	return true;
 }
@@ -81,22 +235,32 @@ static void norm(const char *s, size_t len, struct lt_buf *out,
 	utf8proc_uint8_t *dst = NULL;
 	utf8proc_ssize_t r;
 	struct lt_buf tmp;
-	size_t i;
-	bool ascii = true;
+	struct wr w;
+	size_t start = out->len;
+	bool inert;
 
 	if (!s || !len)
 		return;
-	for (i = 0; i < len; i++)
-		if (u[i] >= 0x80) {
-			ascii = false;
-			break;
+	/*
+	 * Text made only of characters NFKC leaves alone (ASCII among them)
+	 * needs no mapping: the common case for names and addresses, and
+	 * utf8proc was the scan's second hot spot.  Written while checking
+	 * that, when there is room; taken back if it is not so.
+	 */
+	wr_open(&w, out, len, 0); /* a byte at most for each */
+	if (w.direct) {
+		inert = digits_only ? emit_digits(&w, u, len, true)
+				    : emit_text(&w, u, len, true);
+		if (inert) {
+			wr_close(&w);
+			return;
 		}
-	/* Text made only of characters NFKC leaves alone needs no mapping:
-	 * the common case for names and addresses, and utf8proc was the
-	 * scan's second hot spot. */
-	if (!ascii && nfkc_inert(u, len))
-		ascii = true;
-	if (!ascii) {
+		out->len = start;
+		out->buf[start] = '\0';
+	} else {
+		inert = nfkc_inert(u, len);
+	}
+	if (!inert) {
 		const utf8proc_option_t opt = UTF8PROC_COMPOSE |
 					      UTF8PROC_COMPAT |
 					      UTF8PROC_STABLE;
@@ -127,35 +291,12 @@ static void norm(const char *s, size_t len, struct lt_buf *out,
 		u = dst;
 		len = (size_t)r;
 	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = u[i];
-
-		if (digits_only) {
-			if (c >= '0' && c <= '9')
-				lt_buf_addc(out, (char)c);
-			continue;
-		}
-		if (c == ' ' || (c >= '\t' && c <= '\r'))
-			continue;
-		if (c == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
-		    u[i + 2] >= 0x8B && u[i + 2] <= 0x8D) {
-			i += 2; /* U+200B..U+200D */
-			continue;
-		}
-		if (c == 0xE2 && i + 2 < len && u[i + 1] == 0x81 &&
-		    u[i + 2] == 0xA0) {
-			i += 2; /* U+2060 */
-			continue;
-		}
-		if (c == 0xEF && i + 2 < len && u[i + 1] == 0xBB &&
-		    u[i + 2] == 0xBF) {
-			i += 2; /* U+FEFF */
-			continue;
-		}
-		if (c >= 'a' && c <= 'z')
-			c = (unsigned char)(c - 32);
-		lt_buf_addc(out, (char)c);
-	}
+	wr_open(&w, out, len, 0);
+	if (digits_only)
+		emit_digits(&w, u, len, false);
+	else
+		emit_text(&w, u, len, false);
+	wr_close(&w);
 	free(dst);
 }
 
@@ -171,26 +312,29 @@ void lt_norm_digits(const char *s, size_t len, struct lt_buf *out)
 
 /* --- addresses ---------------------------------------------------------- */
 
-static bool at(const char *s, size_t len, size_t i, const char *lit)
+static inline bool at_n(const char *s, size_t len, size_t i, const char *lit,
+			size_t k)
 {
-	size_t k = strlen(lit);
+	size_t j;
 
-	return i + k <= len && !memcmp(s + i, lit, k);
+	if (i + k > len)
+		return false;
+	for (j = 0; j < k; j++) /* short literals: mostly the first byte */
+		if (s[i + j] != lit[j])
+			return false;
+	return true;
 }
+
+/* Whether s[i..len) starts with the string literal lit. */
+#define at(s, len, i, lit) at_n(s, len, i, lit, sizeof(lit) - 1)
 
 static inline bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-/* Byte length of the UTF-8 sequence starting with c (1 for stray bytes). */
-static size_t u8_len(unsigned char c)
-{
-	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
-
 /* 0..9 for 〇一二三四五六七八九, 10 for 十, -1 otherwise. */
-static int kanji_digit(const char *s, size_t len, size_t i)
+static inline int kanji_digit(const char *s, size_t len, size_t i)
 {
 	const unsigned char *u = (const unsigned char *)s + i;
 	uint32_t c;
@@ -251,22 +395,39 @@ static long numeral_value(const char *s, size_t len, size_t i, size_t j)
 	return v;
 }
 
+/* '-', ー, U+2010..U+2015 and − at s[i]: *k is its length. */
 static bool is_hyphen(const char *s, size_t len, size_t i, size_t *k)
 {
-	static const char *const h[] = { "ー", "‐", "‑", "‒", "–", "—", "―",
-					  "−" };
-	size_t n;
+	const unsigned char *u = (const unsigned char *)s + i;
 
 	if (s[i] == '-') {
 		*k = 1;
 		return true;
 	}
-	for (n = 0; n < LT_ARRAY_SIZE(h); n++)
-		if (at(s, len, i, h[n])) {
-			*k = strlen(h[n]);
-			return true;
-		}
-	return false;
+	if (i + 3 > len)
+		return false;
+	*k = 3;
+	if (u[0] == 0xE2)
+		return (u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95) ||
+		       (u[1] == 0x88 && u[2] == 0x92); /* ‐ ‑ ‒ – — ― −*/
+	return u[0] == 0xE3 && u[1] == 0x83 && u[2] == 0xBC; /* ー */
+}
+
+/* Decimal digits of v >= 0, as "%ld" writes them. */
+static void wr_num(struct wr *w, long v)
+{
+	char d[24];
+	size_t k = sizeof(d);
+
+	if (!w->direct) {
+		lt_buf_addf(w->b, "%ld", v);
+		return;
+	}
+	do {
+		d[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	wr_chars(w, d + k, sizeof(d) - k);
 }
 
 void lt_norm_address(const char *s, size_t len, struct lt_buf *out)
@@ -283,20 +444,19 @@ void lt_norm_address(const char *s, size_t len, struct lt_buf *out)
 void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 			     struct lt_buf *tp, struct lt_buf *ap)
 {
-#define t (*tp)
-#define a (*ap)
+	struct wr w;
 	const char *p;
-	size_t n, i, k;
+	size_t n, i, k, run;
 
 	lt_buf_reset(tp);
 	lt_buf_reset(ap);
-	norm(s, len, &t, false);
-	if (lt_buf_status(&t)) {
-		set_status(out, lt_buf_status(&t));
-		goto out;
+	norm(s, len, tp, false);
+	if (lt_buf_status(tp)) {
+		set_status(out, lt_buf_status(tp));
+		return;
 	}
-	p = lt_buf_str(&t);
-	n = t.len;
+	p = lt_buf_str(tp);
+	n = tp->len;
 	i = 0;
 	/* 1: the postal code in front */
 	if (at(p, n, 0, "〒")) {
@@ -309,14 +469,25 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 		   !is_digit(p[8])) {
 		i = 8;
 	}
-	/* 2, 3: ヶ, kanji numerals before block markers */
+	/*
+	 * 2, 3: ヶ, kanji numerals before block markers.  Text between them
+	 * is copied in runs.  At most n - i bytes come out (a numeral's
+	 * digits are fewer than its bytes); the slack is lt_buf_addf's.
+	 */
+	wr_open(&w, ap, n - i, 64);
+	run = i;
 	while (i < n) {
-		if (at(p, n, i, "ヶ")) {
-			lt_buf_adds(&a, "ケ");
+		unsigned char c = (unsigned char)p[i];
+
+		/* ヶ and the numerals start with E3, E4 or E5 */
+		if (c >= 0xE3 && c <= 0xE5 && at(p, n, i, "ヶ")) {
+			wr_chars(&w, p + run, i - run);
+			wr_chars(&w, "ケ", 3);
 			i += 3;
+			run = i;
 			continue;
 		}
-		if (kanji_digit(p, n, i) >= 0) {
+		if (c >= 0xE3 && c <= 0xE5 && kanji_digit(p, n, i) >= 0) {
 			size_t j = i;
 			long v;
 
@@ -324,71 +495,66 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 				j += 3;
 			if (numeral_marker(p, n, j) &&
 			    (v = numeral_value(p, n, i, j)) >= 0) {
-				lt_buf_addf(&a, "%ld", v);
-			} else {
-				lt_buf_add(&a, p + i, j - i);
+				wr_chars(&w, p + run, i - run);
+				wr_num(&w, v);
+				run = j;
 			}
 			i = j;
 			continue;
 		}
-		k = u8_len((unsigned char)p[i]);
-		if (i + k > n)
-			k = n - i;
-		lt_buf_add(&a, p + i, k);
-		i += k;
+		i += LT_MIN(u8_len(c), n - i);
 	}
-	if (lt_buf_status(&a)) {
-		set_status(out, lt_buf_status(&a));
-		goto out;
+	wr_chars(&w, p + run, n - run);
+	wr_close(&w);
+	if (lt_buf_status(ap)) {
+		set_status(out, lt_buf_status(ap));
+		return;
 	}
-	/* 4: block markers and hyphens after digits */
-	p = lt_buf_str(&a);
-	n = a.len;
+	/* 4: block markers and hyphens after digits; the rest in runs */
+	p = lt_buf_str(ap);
+	n = ap->len;
 	i = 0;
+	run = 0;
+	wr_open(&w, out, n, 0);
 	while (i < n) {
-		bool after_digit = i > 0 && is_digit(p[i - 1]);
+		size_t m = 0;
+		bool dash = false;
 
-		if (after_digit) {
-			size_t m = 0;
-
-			if (at(p, n, i, "丁目"))
-				m = 6;
-			else if (at(p, n, i, "番地"))
-				m = at(p, n, i + 6, "の") ? 9 : 6;
-			else if (at(p, n, i, "番") && !at(p, n, i + 3, "町"))
-				m = 3;
-			if (m) {
-				if (i + m < n && is_digit(p[i + m]))
-					lt_buf_addc(out, '-');
-				i += m;
-				continue;
-			}
-			if (at(p, n, i, "号") && !at(p, n, i + 3, "室") &&
-			    !at(p, n, i + 3, "棟") && !at(p, n, i + 3, "館")) {
-				i += 3;
-				continue;
-			}
-			if ((at(p, n, i, "の") && i + 3 < n &&
-			     is_digit(p[i + 3]))) {
-				lt_buf_addc(out, '-');
-				i += 3;
-				continue;
-			}
-			if (is_hyphen(p, n, i, &k) && i + k < n &&
-			    is_digit(p[i + k])) {
-				lt_buf_addc(out, '-');
-				i += k;
-				continue;
-			}
+		if (i == 0 || !is_digit(p[i - 1])) {
+			i += LT_MIN(u8_len((unsigned char)p[i]), n - i);
+			continue;
 		}
-		k = u8_len((unsigned char)p[i]);
-		if (i + k > n)
-			k = n - i;
-		lt_buf_add(out, p + i, k);
-		i += k;
+		if (at(p, n, i, "丁目")) {
+			m = 6;
+		} else if (at(p, n, i, "番地")) {
+			m = at(p, n, i + 6, "の") ? 9 : 6;
+		} else if (at(p, n, i, "番") && !at(p, n, i + 3, "町")) {
+			m = 3;
+		}
+		if (m) {
+			dash = i + m < n && is_digit(p[i + m]);
+		} else if (at(p, n, i, "号") && !at(p, n, i + 3, "室") &&
+			   !at(p, n, i + 3, "棟") && !at(p, n, i + 3, "館")) {
+			m = 3;
+		} else if (at(p, n, i, "の") && i + 3 < n &&
+			   is_digit(p[i + 3])) {
+			m = 3;
+			dash = true;
+		} else if (is_hyphen(p, n, i, &k) && i + k < n &&
+			   is_digit(p[i + k])) {
+			m = k;
+			dash = true;
+		}
+		if (!m) {
+			i += LT_MIN(u8_len((unsigned char)p[i]), n - i);
+			continue;
+		}
+		wr_chars(&w, p + run, i - run);
+		if (dash)
+			wr_byte(&w, '-');
+		i += m;
+		run = i;
 	}
-out:
-	return;
-#undef t
-#undef a
+	wr_chars(&w, p + run, n - run);
+	wr_close(&w);
 }

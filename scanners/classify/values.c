@@ -25,7 +25,8 @@ extern const char lt_data_prefectures[];
  * One code point at s[*i] (*i < len); advances *i.  An invalid or
  * truncated sequence gives U+FFFD and advances one byte.
  */
-static inline uint32_t u8_next(const unsigned char *s, size_t len, size_t *i)
+static inline __attribute__((always_inline)) uint32_t
+u8_next(const unsigned char *s, size_t len, size_t *i)
 {
 	size_t p = *i;
 	uint32_t c = s[p], cp;
@@ -109,16 +110,32 @@ static inline bool is_dash_cp(uint32_t c)
 	return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63;
 }
 
+/* The LT_CV_F_* flag a byte of a fold sets (0 for most). */
+static inline unsigned fold_flag(unsigned char c)
+{
+	if (c >= 0x80)
+		return LT_CV_F_NONASCII;
+	if (c >= '0' && c <= '9')
+		return LT_CV_F_DIGIT;
+	if (c == '@')
+		return LT_CV_F_AT;
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+		return LT_CV_F_ALPHA;
+	return 0;
+}
+
 /*
  * lt_val_fold, also giving the output's length before trailing spaces were
  * dropped in *raw (SIZE_MAX with a SIZE_MAX result): the one fact a cell
- * view needs to answer for any smaller cap (scanners/classify/cell.h).
+ * view needs to answer for any smaller cap (scanners/classify/cell.h); and
+ * the fold_flag()s of the output in *flags.
  */
 static size_t fold_raw(const char *s, size_t len, char *out, size_t cap,
-		       size_t *raw)
+		       size_t *raw, unsigned *flags)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n = 0;
+	unsigned f = 0;
 
 	*raw = SIZE_MAX;
 	/* Every code point keeps at least a third of its bytes. */
@@ -138,11 +155,14 @@ static size_t fold_raw(const char *s, size_t len, char *out, size_t cap,
 				continue;
 			if (n >= cap)
 				return SIZE_MAX;
+			f |= fold_flag((unsigned char)a);
 			out[n++] = a;
 			continue;
 		}
 		c = u8_next(u, len, &i);
-		if (c >= 0xFF01 && c <= 0xFF5E)
+		if (c >= 0x3001 && c <= 0xFE62 && c != 0x30FC)
+			; /* kana, kanji ...: none of the cases below */
+		else if (c >= 0xFF01 && c <= 0xFF5E)
 			a = (char)(c - 0xFEE0);
 		else if (c == 0x3000 || c == 0xA0)
 			a = ' ';
@@ -153,22 +173,23 @@ static size_t fold_raw(const char *s, size_t len, char *out, size_t cap,
 			a = '-';
 		else if (c == 0xA5 || c == 0xFFE5)
 			a = '\\';
-		if (a == '\t' || a == '\r' || a == '\n')
-			a = ' ';
 		if (a) {
 			if (a == ' ' && n == 0)
 				continue;
 			if (n >= cap)
 				return SIZE_MAX;
+			f |= fold_flag((unsigned char)a);
 			out[n++] = a;
 		} else {
 			if (n + (i - st) > cap)
 				return SIZE_MAX;
-			memcpy(out + n, s + st, i - st);
-			n += i - st;
+			while (st < i) /* 1 to 4 bytes */
+				out[n++] = s[st++];
+			f |= LT_CV_F_NONASCII;
 		}
 	}
 	*raw = n;
+	*flags = f;
 	while (n && out[n - 1] == ' ')
 		n--;
 	return n;
@@ -177,25 +198,12 @@ static size_t fold_raw(const char *s, size_t len, char *out, size_t cap,
 size_t lt_val_fold(const char *s, size_t len, char *out, size_t cap)
 {
 	size_t raw;
+	unsigned f;
 
-	return fold_raw(s, len, out, cap, &raw);
+	return fold_raw(s, len, out, cap, &raw, &f);
 }
 
 /* --- cell views ------------------------------------------------------- */
-
-/* The LT_CV_F_* flag a byte of a fold sets (0 for most). */
-static inline unsigned fold_flag(unsigned char c)
-{
-	if (c >= 0x80)
-		return LT_CV_F_NONASCII;
-	if (c >= '0' && c <= '9')
-		return LT_CV_F_DIGIT;
-	if (c == '@')
-		return LT_CV_F_AT;
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-		return LT_CV_F_ALPHA;
-	return 0;
-}
 
 /* Whether s[i..n) is all ASCII. */
 static bool ascii_from(const unsigned char *s, size_t i, size_t n)
@@ -246,14 +254,10 @@ static void cv_fold_now(struct lt_cv *v)
 		v->flags |= f;
 		return;
 	}
-	f = 0;
 	v->fold_len = fold_raw(v->s, v->len, v->fold, sizeof(v->fold),
-			       &v->fold_raw);
-	if (v->fold_raw == SIZE_MAX)
-		return;
-	for (i = 0; i < v->fold_len; i++)
-		f |= fold_flag((unsigned char)v->fold[i]);
-	v->flags |= f;
+			       &v->fold_raw, &f);
+	if (v->fold_raw != SIZE_MAX)
+		v->flags |= f;
 }
 
 size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out)
