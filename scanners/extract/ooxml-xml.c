@@ -467,6 +467,16 @@ static int scan_chars(struct xs *x, const char *s, const char *e,
 			return xerr(x, (const char *)p, "'<' in an attribute "
 				    "value");
 		case C_HI:
+			/* kana and kanji (3 bytes, not U+FFFE/U+FFFF) inline:
+			 * Japanese text is most of a shared-strings part */
+			while (pe - p >= 3 && (p[0] & 0xF0) == 0xE0 &&
+			       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+			       (p[0] != 0xE0 || p[1] >= 0xA0) &&
+			       (p[0] != 0xED || p[1] <= 0x9F) &&
+			       (p[0] != 0xEF || p[1] != 0xBF || p[2] < 0xBE))
+				p += 3;
+			if (p == pe || cls[*p] != C_HI)
+				continue;
 			n = u8len(p, (size_t)(pe - p));
 			if (n > 0) {
 				p += n;
@@ -676,8 +686,9 @@ static int start_tag(struct xs *x, const char *s, const char *e)
 			return xerr(x, p, "attribute value without quotes");
 		v = p + 1;
 		/* most values hold only plain characters: one pass */
-		for (ve = v; ve < e && *ve != quote && !acls[(uint8_t)*ve]; ve++)
-			;
+		ve = v;
+		while (ve < e && *ve != quote && !acls[(uint8_t)*ve])
+			ve++;
 		dec = false;
 		if (ve == e || *ve != quote) {
 			const char *odd = ve;

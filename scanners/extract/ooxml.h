@@ -162,8 +162,7 @@ int lt_ooxml_buf_add_grow(struct lt_ooxml_buf *b, const char *s, size_t n);
 static inline int lt_ooxml_buf_add(struct lt_ooxml_buf *b, const char *s,
 				   size_t n)
 {
-	if (!n || b->len > b->max || n > b->max - b->len ||
-	    n > b->cap - b->len)
+	if (!n || b->len > b->max || n > b->max - b->len || n > b->cap - b->len)
 		return lt_ooxml_buf_add_grow(b, s, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -1398,7 +1398,7 @@ static int parse_fast(struct tx *t, uint8_t **pp, uint8_t *e)
 			nf++;
 			if (c == delim)
 				continue;
-			/* CR or LF: the record ends; a blank line gives no row */
+			/* CR or LF ends the record; a blank line gives no row */
 			if (nf > 1 || cells[0].len || quoted)
 				LT_TRY(emit(t, nf));
 			t->line++;

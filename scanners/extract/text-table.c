@@ -33,7 +33,7 @@
 
 #include "scanners/extract/text-table.h"
 
-#define MORE 0xFFu        /* kind of an entry with a child node */
+#define MORE 0xFFu /* kind of an entry with a child node */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define KIND(e) ((e) & 0xFFu)
 #define CHILD(e) ((e) >> 8)
@@ -43,8 +43,8 @@
 #define CHILD(e) ((e) & 0xFFFFFFu)
 #define MAKE_MORE(child) ((uint32_t)(child) | MORE << 24)
 #endif
-#define MAX_SEQ 4         /* longest sequence a table may hold */
-#define MAX_NODES 4096    /* 4 MiB: far more than any known encoding */
+#define MAX_SEQ 4      /* longest sequence a table may hold */
+#define MAX_NODES 4096 /* 4 MiB: far more than any known encoding */
 
 struct lt_text_table {
 	uint32_t *node; /* count * 256 entries, node 0 the first byte */
@@ -127,8 +127,8 @@ static bool new_node(struct lt_text_table *t, size_t *at)
 }
 
 /* Fill node `at`, reached by the k bytes of seq[]. */
-static bool fill(struct lt_text_table *t, iconv_t cd, size_t at,
-		 uint8_t *seq, size_t k)
+static bool fill(struct lt_text_table *t, iconv_t cd, size_t at, uint8_t *seq,
+		 size_t k)
 {
 	unsigned b;
 

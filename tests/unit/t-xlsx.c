@@ -536,6 +536,41 @@ static void test_xml_edges(void)
 		free(p);
 	}
 
+	/* every character of three UTF-8 bytes (they are checked apart
+	 * from other text: kana and kanji) */
+	{
+		struct lt_buf sheet, want;
+		uint32_t u;
+
+		lt_buf_init(&sheet, 0);
+		lt_buf_init(&want, 0);
+		lt_buf_adds(&sheet,
+			    WS "<row r=\"1\"><c t=\"inlineStr\"><is><t>");
+		lt_buf_adds(&want, "1:");
+		for (u = 0x800; u <= 0xFFFD; u++) {
+			char c[3] = { (char)(0xE0 | u >> 12),
+				      (char)(0x80 | (u >> 6 & 0x3F)),
+				      (char)(0x80 | (u & 0x3F)) };
+
+			if (u >= 0xD800 && u <= 0xDFFF)
+				continue;
+			lt_buf_add(&sheet, c, 3);
+			lt_buf_add(&want, c, 3);
+		}
+		lt_buf_adds(&sheet, "</t></is></c></row>" WE);
+		lt_buf_adds(&want, "\n");
+		check_sheet(lt_buf_str(&sheet), lt_buf_str(&want));
+		lt_buf_release(&sheet);
+		lt_buf_release(&want);
+	}
+	/* after a kanji: a surrogate, U+FFFE, U+FFFF, an overlong form, a
+	 * bad continuation byte */
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xED\xA0\x80</v></c></row>" WE);
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xED\xBF\xBF</v></c></row>" WE);
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xEF\xBF\xBE</v></c></row>" WE);
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xEF\xBF\xBF</v></c></row>" WE);
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xE0\x9F\xBF</v></c></row>" WE);
+	check_broken(WS "<row><c><v>\xE6\x9D\xB1\xE6\x9D\x41</v></c></row>" WE);
 	check_broken(WS "<row r=\"1\"><c><v>1</v></c>" WE);      /* unclosed */
 	check_broken(WS "<row r=\"1\"></rox>" WE);              /* mismatch */
 	check_broken(WS "<row r=\"1\"><c><v>&nbsp;</v></c></row>" WE);
