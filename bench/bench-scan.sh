@@ -22,10 +22,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-timeit() { # prints "seconds maxrss_kib"
-	/usr/bin/time -f '%e %M' -o "$work/.time" "$@" > /dev/null 2>&1 || {
+timeit() { # prints "seconds maxrss_kib cpu_seconds" (cpu: user + sys, all threads)
+	/usr/bin/time -f '%e %M %U %S' -o "$work/.time" "$@" > /dev/null 2>&1 || {
 		echo "bench-scan: '$*' failed" >&2; return 1; }
-	cat "$work/.time"
+	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/.time"
 }
 
 img=$work/ntfs-100k.img
@@ -36,13 +36,14 @@ img=$work/ntfs-100k.img
 md5sum "$img" > /dev/null
 rm -f "$work/scan.db"*
 "$lt" scan -q --jobs 2 --case "$work/scan.db" "$img" > /dev/null 2>&1 || true
-lt_t=() md5_t=() rss=0
+lt_t=() md5_t=() lt_cpu=() rss=0
 for i in $(seq "$RUNS"); do
 	rm -f "$work/scan.db"*
-	read -r t m < <(timeit "$lt" scan -q --jobs 2 --case "$work/scan.db" "$img")
+	read -r t m c < <(timeit "$lt" scan -q --jobs 2 --case "$work/scan.db" "$img")
 	lt_t+=("$t")
+	lt_cpu+=("$c")
 	[ "$m" -gt "$rss" ] && rss=$m
-	read -r t _ < <(timeit md5sum "$img")
+	read -r t _ _ < <(timeit md5sum "$img")
 	md5_t+=("$t")
 done
 lt_med=$(printf '%s\n' "${lt_t[@]}" | median)
@@ -52,6 +53,7 @@ recs=$(sqlite3 "$work/scan.db" "SELECT sum(n) FROM record_block")
 ratio=$(awk -v a="$lt_med" -v b="$md5_med" 'BEGIN {printf "%.2f", a / b}')
 echo "scan --jobs 2 vs md5sum (1.0 GiB NTFS, $files files, $recs records): leaktriage ${lt_med}s md5sum ${md5_med}s ratio $ratio (target <= $TARGET_SCAN)"
 echo "  runs leaktriage ${lt_t[*]}"
+echo "  CPU seconds (user + sys, all threads) leaktriage ${lt_cpu[*]}"
 echo "  runs md5sum     ${md5_t[*]}"
 echo "scan peak RSS ${rss} KiB vs 512 MiB: ratio $(awk -v r="$rss" 'BEGIN {printf "%.2f", r / 524288}') (target <= 1.0)"
 
@@ -84,11 +86,12 @@ fi
 bytes=$(stat -c %s "$csv")
 rm -f "$work/csv.db"*
 "$lt" scan -q --jobs 1 --case "$work/csv.db" "$csvdir" > /dev/null 2>&1 || true
-csv_t=() crss=0
+csv_t=() csv_cpu=() crss=0
 for i in $(seq "$RUNS"); do
 	rm -f "$work/csv.db"*
-	read -r t m < <(timeit "$lt" scan -q --jobs 1 --case "$work/csv.db" "$csvdir")
+	read -r t m c < <(timeit "$lt" scan -q --jobs 1 --case "$work/csv.db" "$csvdir")
 	csv_t+=("$t")
+	csv_cpu+=("$c")
 	[ "$m" -gt "$crss" ] && crss=$m
 done
 csv_med=$(printf '%s\n' "${csv_t[@]}" | median)
@@ -96,3 +99,6 @@ mbs=$(awk -v b="$bytes" -v t="$csv_med" 'BEGIN {printf "%.1f", b / 1e6 / t}')
 crecs=$(sqlite3 "$work/csv.db" "SELECT sum(n) FROM record_block")
 echo "classify CP932 CSV ($((bytes / 1000000)) MB, $crecs records, 1 job): ${csv_med}s, ${mbs} MB/s vs $TARGET_MBS MB/s: ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", m / t}') (target >= 1.0)"
 echo "  runs ${csv_t[*]}; peak RSS ${crss} KiB"
+cpu_med=$(printf '%s\n' "${csv_cpu[@]}" | median)
+echo "  one worker thread, plus its side thread (hashes, YARA) and the writer (keyed hashes, SQLite):"
+echo "  CPU seconds (user + sys, all threads) ${csv_cpu[*]}; $(awk -v b="$bytes" -v c="$cpu_med" 'BEGIN {printf "%.1f", b / 1e6 / c}') MB per CPU-second"

@@ -65,12 +65,13 @@ PY
 fi
 xml=$(python3 -c "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).getinfo('xl/worksheets/sheet1.xml').file_size)" "$x")
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ts=() rss=0
+ts=() cpu=() rss=0
 for i in $(seq "$RUNS"); do
 	rm -f "$work/xlsx.db"*
-	/usr/bin/time -f '%e %M' -o "$work/.time" "$lt" scan -q --jobs 1 --case "$work/xlsx.db" "$dir" > /dev/null 2>&1
-	read -r t m < "$work/.time"
+	/usr/bin/time -f '%e %M %U %S' -o "$work/.time" "$lt" scan -q --jobs 1 --case "$work/xlsx.db" "$dir" > /dev/null 2>&1
+	read -r t m u sy < "$work/.time"
 	ts+=("$t")
+	cpu+=("$(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%.2f", u + s}')")
 	[ "$m" -gt "$rss" ] && rss=$m
 done
 med=$(printf '%s\n' "${ts[@]}" | median)
@@ -78,3 +79,5 @@ mbs=$(awk -v b="$xml" -v t="$med" 'BEGIN {printf "%.1f", b / 1e6 / t}')
 recs=$(sqlite3 "$work/xlsx.db" "SELECT sum(n) FROM record_block")
 echo "classify XLSX ($((xml / 1000000)) MB sheet XML, $recs records, 1 job): ${med}s, ${mbs} MB/s vs $TARGET_MBS MB/s: ratio $(awk -v m="$mbs" -v t=$TARGET_MBS 'BEGIN {printf "%.2f", m / t}') (target >= 1.0)"
 echo "  runs ${ts[*]}; peak RSS ${rss} KiB"
+cmed=$(printf '%s\n' "${cpu[@]}" | median)
+echo "  CPU seconds (user + sys, all threads: worker, side thread, writer) ${cpu[*]}; $(awk -v b="$xml" -v c="$cmed" 'BEGIN {printf "%.1f", b / 1e6 / c}') MB of sheet XML per CPU-second"
