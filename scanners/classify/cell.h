@@ -62,6 +62,18 @@ struct lt_cv {
 	char fold[LT_CV_FOLD_CAP];
 };
 
+/* memcmp(a, b, n) == 0 for the short strings of the classifier, without
+ * a call (most differ in the first byte). */
+static inline bool lt_cv_same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* Record (s, len, hint) in v; computes nothing yet. */
 static inline void lt_cv_init(struct lt_cv *v, const char *s, size_t len,
 			      int hint)

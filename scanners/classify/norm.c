@@ -28,6 +28,7 @@
 #include "leaktriage/classify.h"
 #include "leaktriage/err.h"
 #include "leaktriage/json.h"
+#include "scanners/classify/cell.h"
 
 #include <utf8proc.h>
 
@@ -61,7 +62,8 @@ static void wr_open(struct wr *w, struct lt_buf *b, size_t most, size_t slack)
 	w->b = b;
 	w->direct = !b->status && most <= b->cap - b->len &&
 		    slack <= b->cap - b->len - most &&
-		    lt_buf_grow(b, most) == LT_OK;
+		    (b->len + most < b->alloc || /* room already */
+		     lt_buf_grow(b, most) == LT_OK);
 }
 
 static inline void wr_byte(struct wr *w, char c)
@@ -128,11 +130,14 @@ static inline bool inert_at(const unsigned char *u, size_t len, size_t i)
 	if ((c & 0xF0) != 0xE0 || i + 3 > len || (u[i + 1] & 0xC0) != 0x80 ||
 	    (u[i + 2] & 0xC0) != 0x80)
 		return false;
+	if (c >= 0xE5 && c <= 0xE9)
+		return true; /* U+5000..U+9FFF */
+	if (c == 0xE4)
+		return u[i + 1] >= 0xB8; /* U+4E00..U+4FFF */
 	cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) |
 	     (u[i + 2] & 0x3F);
 	return (cp >= 0x3041 && cp <= 0x3096) ||
-	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC ||
-	       cp == 0x3005 || (cp >= 0x4E00 && cp <= 0x9FFF);
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x3005;
 }
 
 static bool nfkc_inert(const unsigned char *u, size_t len)
@@ -315,14 +320,7 @@ void lt_norm_digits(const char *s, size_t len, struct lt_buf *out)
 static inline bool at_n(const char *s, size_t len, size_t i, const char *lit,
 			size_t k)
 {
-	size_t j;
-
-	if (i + k > len)
-		return false;
-	for (j = 0; j < k; j++) /* short literals: mostly the first byte */
-		if (s[i + j] != lit[j])
-			return false;
-	return true;
+	return i + k <= len && lt_cv_same(s + i, lit, k);
 }
 
 /* Whether s[i..len) starts with the string literal lit. */
@@ -473,21 +471,26 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 	 * 2, 3: ヶ, kanji numerals before block markers.  Text between them
 	 * is copied in runs.  At most n - i bytes come out (a numeral's
 	 * digits are fewer than its bytes); the slack is lt_buf_addf's.
+	 * The text is UTF-8 (NFKC's output), so a byte E3, E4 or E5, which
+	 * all of them start with, starts a character.
 	 */
 	wr_open(&w, ap, n - i, 64);
 	run = i;
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
 
-		/* ヶ and the numerals start with E3, E4 or E5 */
-		if (c >= 0xE3 && c <= 0xE5 && at(p, n, i, "ヶ")) {
+		if (c < 0xE3 || c > 0xE5) {
+			i++;
+			continue;
+		}
+		if (at(p, n, i, "ヶ")) {
 			wr_chars(&w, p + run, i - run);
 			wr_chars(&w, "ケ", 3);
 			i += 3;
 			run = i;
 			continue;
 		}
-		if (c >= 0xE3 && c <= 0xE5 && kanji_digit(p, n, i) >= 0) {
+		if (kanji_digit(p, n, i) >= 0) {
 			size_t j = i;
 			long v;
 
@@ -510,7 +513,11 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 		set_status(out, lt_buf_status(ap));
 		return;
 	}
-	/* 4: block markers and hyphens after digits; the rest in runs */
+	/*
+	 * 4: block markers and hyphens after digits; the rest in runs.  (A
+	 * byte after an ASCII digit starts a character; none of the markers
+	 * starts with a digit.)
+	 */
 	p = lt_buf_str(ap);
 	n = ap->len;
 	i = 0;
@@ -520,10 +527,13 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 		size_t m = 0;
 		bool dash = false;
 
-		if (i == 0 || !is_digit(p[i - 1])) {
-			i += LT_MIN(u8_len((unsigned char)p[i]), n - i);
-			continue;
-		}
+		/* to the byte after the next run of digits */
+		while (i < n && !is_digit(p[i]))
+			i++;
+		while (i < n && is_digit(p[i]))
+			i++;
+		if (i == n)
+			break;
 		if (at(p, n, i, "丁目")) {
 			m = 6;
 		} else if (at(p, n, i, "番地")) {
@@ -546,7 +556,7 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 			dash = true;
 		}
 		if (!m) {
-			i += LT_MIN(u8_len((unsigned char)p[i]), n - i);
+			i++;
 			continue;
 		}
 		wr_chars(&w, p + run, i - run);

@@ -116,6 +116,12 @@ static int copy_row(struct srow *dst, const struct lt_row *src)
 	return LT_OK;
 }
 
+/* U+3000 at p[0..3). */
+static inline bool ideo_space(const char *p)
+{
+	return p[0] == '\xE3' && p[1] == '\x80' && p[2] == '\x80';
+}
+
 /* Trim ASCII and ideographic spaces. */
 static void trim(const char **s, size_t *len)
 {
@@ -126,7 +132,7 @@ static void trim(const char **s, size_t *len)
 		if (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
 			p++;
 			n--;
-		} else if (n >= 3 && !memcmp(p, "\xE3\x80\x80", 3)) {
+		} else if (n >= 3 && ideo_space(p)) {
 			p += 3;
 			n -= 3;
 		} else {
@@ -137,7 +143,7 @@ static void trim(const char **s, size_t *len)
 		if (n && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
 			  p[n - 1] == '\r' || p[n - 1] == '\n'))
 			n--;
-		else if (n >= 3 && !memcmp(p + n - 3, "\xE3\x80\x80", 3))
+		else if (n >= 3 && ideo_space(p + n - 3))
 			n -= 3;
 		else
 			break;
@@ -524,6 +530,17 @@ static bool same_as_header(const struct lt_classifier *c,
 	return true;
 }
 
+/*
+ * lt_buf_reset() for the per-record buffers, without the call when there
+ * is nothing to reset (empty and fine: the lt_buf functions and norm.c
+ * always leave a NUL after the content).
+ */
+static inline void reset(struct lt_buf *b)
+{
+	if (b->len || b->status)
+		lt_buf_reset(b);
+}
+
 static void set_key(struct lt_record *rec, int k, const struct lt_buf *b)
 {
 	if (b->len && !lt_buf_status(b)) {
@@ -540,7 +557,7 @@ static bool get_name(const struct lt_cell *cells, size_t count, int one,
 	const char *s, *g;
 	size_t len, glen;
 
-	lt_buf_reset(out);
+	reset(out);
 	if (one >= 0 && cell_at(cells, count, one, &s, &len, NULL) &&
 	    !not_a_name(s, len) && ok(s, len)) {
 		lt_buf_add(out, s, len);
@@ -596,7 +613,7 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		return 0;
 	memset(&rec, 0, sizeof(rec));
 	for (k = 0; k < LT_KEY_COUNT; k++)
-		lt_buf_reset(&c->k[k]);
+		reset(&c->k[k]);
 
 	has_written = get_name(cells, count, c->c_name, c->c_family,
 			       c->c_given, written_ok, &c->name);
@@ -608,10 +625,10 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		el |= LT_ELEM_BIT(LT_EL_KANA);
 	/* Keys use the written name; kana only without a written column. */
 	if (!has_written && c->c_name < 0 && c->c_family < 0 && has_kana) {
-		lt_buf_reset(&c->name);
+		reset(&c->name);
 		lt_buf_add(&c->name, c->tmp1.buf, c->tmp1.len);
 	} else if (!has_written) {
-		lt_buf_reset(&c->name);
+		reset(&c->name);
 	}
 
 	if (cell_at(cells, count, c->c_sex, &s, &len, NULL) &&
@@ -623,7 +640,7 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		fmt_date(date, &d);
 		has_birth = true;
 	}
-	lt_buf_reset(&c->addr);
+	reset(&c->addr);
 	if (cell_at(cells, count, c->c_addr, &s, &len, NULL) &&
 	    lt_val_address(s, len)) {
 		el |= LT_ELEM_BIT(LT_EL_ADDRESS);
@@ -647,8 +664,8 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		lt_buf_addc(&c->k[LT_KEY_INSURED], '/');
 		lt_norm_digits(s2, len2, &c->k[LT_KEY_INSURED]);
 	} else if (cell_at(cells, count, c->c_combined, &s, &len, NULL)) {
-		lt_buf_reset(&c->tmp1);
-		lt_buf_reset(&c->tmp2);
+		reset(&c->tmp1);
+		reset(&c->tmp2);
 		if (lt_val_insured_combined(s, len, &c->tmp1, &c->tmp2)) {
 			el |= LT_ELEM_BIT(LT_EL_INSURED_NUMBER);
 			lt_norm_text(c->tmp1.buf, c->tmp1.len,
@@ -698,7 +715,7 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		return 0;
 
 	if (c->name.len) {
-		lt_buf_reset(&c->tmp1);
+		reset(&c->tmp1);
 		lt_norm_text(c->name.buf, c->name.len, &c->tmp1);
 		if (has_birth) {
 			lt_buf_add(&c->k[LT_KEY_NAME_BIRTH], c->tmp1.buf,

@@ -110,18 +110,34 @@ static inline bool is_dash_cp(uint32_t c)
 	return (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE63;
 }
 
+/*
+ * The LT_CV_F_* flag an ASCII byte of a fold sets, and FOLD_CTL for the
+ * bytes folding turns into a space (tab, line ends), by table: this runs
+ * on every byte of every sampled cell.
+ */
+#define FOLD_CTL 0x80u
+#define FF(c)                                                            \
+	((c) == '\t' || (c) == '\r' || (c) == '\n'     ? FOLD_CTL          \
+	 : (c) >= '0' && (c) <= '9'                    ? LT_CV_F_DIGIT     \
+	 : (c) == '@'                                  ? LT_CV_F_AT        \
+	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z')        \
+		 ? LT_CV_F_ALPHA                                           \
+		 : 0)
+#define FF4(c) FF(c), FF((c) + 1), FF((c) + 2), FF((c) + 3)
+#define FF16(c) FF4(c), FF4((c) + 4), FF4((c) + 8), FF4((c) + 12)
+#define FF64(c) FF16(c), FF16((c) + 16), FF16((c) + 32), FF16((c) + 48)
+static const unsigned char ascii_class[128] = { FF64(0), FF64(64) };
+#undef FF64
+#undef FF16
+#undef FF4
+#undef FF
+_Static_assert(!(FOLD_CTL & (LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_ALPHA)),
+	       "FOLD_CTL is none of the flags");
+
 /* The LT_CV_F_* flag a byte of a fold sets (0 for most). */
 static inline unsigned fold_flag(unsigned char c)
 {
-	if (c >= 0x80)
-		return LT_CV_F_NONASCII;
-	if (c >= '0' && c <= '9')
-		return LT_CV_F_DIGIT;
-	if (c == '@')
-		return LT_CV_F_AT;
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-		return LT_CV_F_ALPHA;
-	return 0;
+	return c >= 0x80 ? LT_CV_F_NONASCII : ascii_class[c] & ~FOLD_CTL;
 }
 
 /*
@@ -214,33 +230,63 @@ static bool ascii_from(const unsigned char *s, size_t i, size_t n)
 	return true;
 }
 
+/*
+ * Whether the non-ASCII character at u[i] is one lt_val_fold copies as it
+ * is (and that changes nothing around it): three bytes, U+3001..U+FE62 but
+ * ー (U+30FC, a hyphen after a digit) and the surrogates.  Kana, kanji and
+ * CJK punctuation are.
+ */
+static inline bool folds_to_itself(const unsigned char *u, size_t n, size_t i)
+{
+	uint32_t c;
+
+	if (u[i] < 0xE3 || u[i] > 0xEF || i + 3 > n ||
+	    (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+		return false;
+	c = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+	    (u[i + 2] & 0x3F);
+	return c >= 0x3001 && c <= 0xFE62 && c != 0x30FC &&
+	       (c < 0xD800 || c > 0xDFFF);
+}
+
 static void cv_fold_now(struct lt_cv *v)
 {
 	const unsigned char *u = (const unsigned char *)v->s;
 	size_t i, a = 0, n = v->len;
 	unsigned f = 0;
+	bool ascii;
 
-	v->flags |= LT_CV_FOLDED;
+	v->flags |= LT_CV_FOLDED | LT_CV_SCANNED;
 	v->fp = v->fold;
 	if (!u) {
 		v->fold_len = v->fold_raw = 0;
 		return;
 	}
-	v->flags |= LT_CV_SCANNED | LT_CV_ASCII; /* until a byte says not */
-	/* ASCII without tabs and line ends folds to itself less the spaces
-	 * at the ends: no copy, and the flags on the way. */
+	/*
+	 * A cell of characters that fold to themselves (ASCII but tabs and
+	 * line ends, kana, kanji ...) folds to itself less the spaces at the
+	 * ends: no copy, and the flags on the way.
+	 */
 	while (a < n && u[a] == ' ')
 		a++;
 	for (i = a; i < n; i++) {
 		unsigned char c = u[i];
 
-		if (c >= 0x80 || c == '\t' || c == '\r' || c == '\n')
+		if (c < 0x80) {
+			if (ascii_class[c] & FOLD_CTL)
+				break;
+			f |= ascii_class[c];
+		} else if (folds_to_itself(u, n, i)) {
+			f |= LT_CV_F_NONASCII;
+			i += 2;
+		} else {
 			break;
-		f |= fold_flag(c);
+		}
 	}
-	if (i < n && !ascii_from(u, i, n))
-		v->flags &= ~LT_CV_ASCII;
-	if (i == n) {
+	ascii = !(f & LT_CV_F_NONASCII) && ascii_from(u, i, n);
+	if (ascii)
+		v->flags |= LT_CV_ASCII;
+	if (i >= n) {
 		/* lt_val_fold's limits: len / 3 and the untrimmed output */
 		if (v->len / 3 > LT_CV_FOLD_CAP || n - a > LT_CV_FOLD_CAP) {
 			v->fold_len = v->fold_raw = SIZE_MAX;
@@ -448,7 +494,7 @@ static size_t prefecture_at(const unsigned char *s, size_t len)
 	c = u8_next(s, len, &i);
 	for (k = pref_head[c & (PREF_SLOTS - 1)]; k >= 0; k = pref_next[k])
 		if (prefs[k].first == c && prefs[k].len <= len &&
-		    !memcmp(prefs[k].name, s, prefs[k].len))
+		    lt_cv_same(prefs[k].name, (const char *)s, prefs[k].len))
 			return prefs[k].len;
 	return 0;
 }
@@ -792,7 +838,7 @@ static bool in_list(const char *s, size_t len, const struct word *list,
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		if (list[i].len == len && !memcmp(list[i].s, s, len))
+		if (list[i].len == len && lt_cv_same(list[i].s, s, len))
 			return true;
 	return false;
 }
@@ -827,6 +873,14 @@ bool lt_cv_kana(struct lt_cv *v)
 	while (i < len) {
 		uint32_t c = u8_next(u, len, &i);
 
+		/* the common case first: none of the cases below */
+		if ((c >= 0x3041 && c <= 0x3096) ||
+		    (c >= 0x30A1 && c <= 0x30FA)) {
+			was_space = false;
+			if (++n > 20)
+				return false;
+			continue;
+		}
 		if (is_space_cp(c)) {
 			if (!was_space) {
 				if (gap)

@@ -694,12 +694,15 @@ static void cell_views(void)
 		}
 	}
 	/* Random cells over the characters folding treats apart. */
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < 6000; i++) {
 		static const char *const alpha[] = {
 			" ", "\t", "\n", "1", "9", "a", "@", ".", "-", "/",
 			"０", "＠", "ｘ", "　", "\xc2\xa0", "ー", "‐", "−",
 			"￥", "\xa5", "山", "年", "月", "日", "昭和", "S",
 			"\xff", "\xe3\x80", ",", "丁目", "東京都", "区",
+			/* folding to themselves, or nearly */
+			"・", "ア", "ｰ", "﹣", "\xef\xb9\xa2", "\xed\xa0\x80",
+			"\xe3\x80\x81", "\xf0\xa0\xae\xb7", "\xc2\xa5",
 		};
 		size_t len = 0, parts;
 
