@@ -71,6 +71,7 @@ enum msg_kind { M_BEGIN, M_MEMBER, M_RECORDS, M_YARA, M_END, M_WORKER_DONE };
 struct msg {
 	enum msg_kind kind;
 	int worker;
+	bool keep;             /* held by the writer: do not free yet */
 	struct msg *next;
 	/* M_BEGIN (top-level file) / M_MEMBER (archive member) */
 	const struct job *job;
@@ -1075,7 +1076,13 @@ struct writer {
 	sqlite3 *db;
 	int64_t evidence_id;
 	sqlite3_stmt *ins_file, *ins_rec, *ins_yara, *upd_file;
-	int64_t (*stack)[8];   /* per worker: file ids, archive members nest */
+	int64_t (*stack)[8];   /* per worker: file ids, archive members nest;
+				* 0: the row is not written yet */
+	struct msg *(*open)[8]; /* ... their M_BEGIN / M_MEMBER */
+	struct msg **pend;     /* per worker: records and hits held back */
+	size_t *npend;
+	size_t defer_max;      /* messages held back before the row goes in */
+	sqlite3_stmt *ins_full;
 	int *depth;
 	struct lt_scan_stats *stats;
 	struct lt_err *err;
@@ -1120,40 +1127,139 @@ static uint64_t kill_count; /* records written by this process */
 	((wr)->stack[(m)->worker][(wr)->depth[(m)->worker] > 0 ? \
 				   (wr)->depth[(m)->worker] - 1 : 0])
 
+static void free_msg(struct msg *m);
+static int write_held(struct writer *wr, struct msg *m, int64_t file_id);
+static int file_end(struct writer *wr, struct msg *m);
+static void bind_end(sqlite3_stmt *st, int i, const struct msg *m);
+static void count_file(struct writer *wr, const struct msg *m);
+
+/* Parameters 1-7 of a file row: evidence, entry, parent, path, deleted,
+ * size, from the file's M_BEGIN / M_MEMBER b at depth d (1-based). */
+static void bind_file(struct writer *wr, sqlite3_stmt *st,
+		      const struct msg *b, int d)
+{
+	sqlite3_bind_int64(st, 1, wr->evidence_id);
+	if (b->kind == M_BEGIN) {
+		sqlite3_bind_int64(st, 2, b->job->entry_id);
+		sqlite3_bind_null(st, 3);
+		bind_str(st, 4, b->job->path);
+		sqlite3_bind_int64(st, 6, (int64_t)b->job->size);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_int64(st, 3, wr->stack[b->worker][d - 2]);
+		bind_str(st, 4, b->member_path);
+		sqlite3_bind_int64(st, 6, (int64_t)b->member_size);
+	}
+	sqlite3_bind_int(st, 5, b->job->deleted);
+}
+
+static void hold(struct writer *wr, struct msg *m)
+{
+	struct msg **pp = &wr->pend[m->worker];
+
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = m;
+	wr->npend[m->worker]++;
+}
+
+static void drop_held(struct writer *wr, int w)
+{
+	struct msg *m, *next;
+
+	for (m = wr->pend[w]; m; m = next) {
+		next = m->next;
+		free_msg(m);
+	}
+	wr->pend[w] = NULL;
+	wr->npend[w] = 0;
+}
+
+/* Write what worker w's current file held back, in order. */
+static int flush_held(struct writer *wr, int w)
+{
+	int64_t id = wr->stack[w][wr->depth[w] - 1];
+	int rc = LT_OK;
+	struct msg *m;
+
+	for (m = wr->pend[w]; m && !rc; m = m->next)
+		rc = write_held(wr, m, id);
+	drop_held(wr, w);
+	return rc;
+}
+
+/* Worker w's current file gets its row now ('scanning', updated at its
+ * end), and what it held back follows. */
+static int materialize(struct writer *wr, int w)
+{
+	int d = wr->depth[w];
+	sqlite3_stmt *st = wr->ins_file;
+
+	if (d <= 0 || wr->stack[w][d - 1])
+		return LT_OK;
+	bind_file(wr, st, wr->open[w][d - 1], d);
+	LT_TRY(w_step(wr, st));
+	wr->stack[w][d - 1] = sqlite3_last_insert_rowid(wr->db);
+	return flush_held(wr, w);
+}
+
 static int handle(struct writer *wr, struct msg *m)
 {
-	size_t i;
-	int k;
-
 	switch (m->kind) {
 	case M_BEGIN:
 	case M_MEMBER: {
-		sqlite3_stmt *st = wr->ins_file;
+		/*
+		 * The row of a file is written when it ends, with everything
+		 * known (one INSERT, not an INSERT then an UPDATE), and its
+		 * records and hits after it: they are held back until then,
+		 * up to defer_max messages.  A file with more, or holding
+		 * archive members, gets its row now (status 'scanning',
+		 * updated at its end), as the foreign keys want.
+		 */
 		int d = m->kind == M_BEGIN ? 0 : wr->depth[m->worker];
 
 		if (d >= 8)
 			return lt_err_set(wr->err, LT_E_INTERNAL,
 					  "archive nesting past the stack");
-		sqlite3_bind_int64(st, 1, wr->evidence_id);
-		if (m->kind == M_BEGIN) {
-			sqlite3_bind_int64(st, 2, m->job->entry_id);
-			sqlite3_bind_null(st, 3);
-			bind_str(st, 4, m->job->path);
-			sqlite3_bind_int64(st, 6, (int64_t)m->job->size);
-		} else {
-			sqlite3_bind_null(st, 2);
-			sqlite3_bind_int64(st, 3, wr->stack[m->worker][d - 1]);
-			bind_str(st, 4, m->member_path);
-			sqlite3_bind_int64(st, 6, (int64_t)m->member_size);
-		}
-		sqlite3_bind_int(st, 5, m->job->deleted);
-		LT_TRY(w_step(wr, st));
-		wr->stack[m->worker][d] = sqlite3_last_insert_rowid(wr->db);
+		if (d > 0)
+			LT_TRY(materialize(wr, m->worker));
+		wr->open[m->worker][d] = m;
+		m->keep = true;
+		wr->stack[m->worker][d] = 0;
 		wr->depth[m->worker] = d + 1;
 		break;
 	}
+	case M_RECORDS:
+	case M_YARA:
+		if (!wr->depth[m->worker])
+			return lt_err_set(wr->err, LT_E_INTERNAL,
+					  "records outside a file");
+		if (CUR(wr, m))
+			return write_held(wr, m, CUR(wr, m));
+		if (wr->npend[m->worker] >= wr->defer_max) {
+			LT_TRY(materialize(wr, m->worker));
+			return write_held(wr, m, CUR(wr, m));
+		}
+		m->keep = true;
+		m->next = NULL;
+		hold(wr, m);
+		break;
+	case M_END:
+		return file_end(wr, m);
+	case M_WORKER_DONE:
+		break;
+	}
+	return LT_OK;
+}
+
+/* Records (one row per block, leaktriage/recblock.h) or a YARA hit. */
+static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
+{
+	size_t i;
+	int k;
+
+	switch (m->kind) {
 	case M_RECORDS: {
-		/* One row per block of records (leaktriage/recblock.h). */
 		sqlite3_stmt *st = wr->ins_rec;
 		uint32_t elems = 0;
 
@@ -1176,7 +1282,7 @@ static int handle(struct writer *wr, struct msg *m)
 		if (lt_buf_status(&wr->block))
 			return lt_err_set(wr->err, LT_E_NOMEM,
 					  "out of memory");
-		sqlite3_bind_int64(st, 1, CUR(wr, m));
+		sqlite3_bind_int64(st, 1, file_id);
 		bind_str(st, 2, m->sheet);
 		sqlite3_bind_int64(st, 3, (int64_t)m->nrecs);
 		sqlite3_bind_int64(st, 4, elems);
@@ -1198,55 +1304,94 @@ static int handle(struct writer *wr, struct msg *m)
 		break;
 	}
 	case M_YARA:
-		sqlite3_bind_int64(wr->ins_yara, 1, CUR(wr, m));
+		sqlite3_bind_int64(wr->ins_yara, 1, file_id);
 		bind_str(wr->ins_yara, 2, m->rule);
 		bind_str(wr->ins_yara, 3, m->ns);
 		LT_TRY(w_step(wr, wr->ins_yara));
 		break;
-	case M_END: {
-		sqlite3_stmt *st = wr->upd_file;
-
-		if (!strcmp(m->status, "scanning"))
-			break; /* interrupted: the next run redoes it */
-		bind_str(st, 1, m->status);
-		bind_str(st, 2, m->md5);
-		bind_str(st, 3, m->sha256);
-		bind_str(st, 4, m->mime);
-		bind_str(st, 5, m->kind_name);
-		bind_str(st, 6, m->extractor);
-		bind_str(st, 7, m->detail);
-		bind_str(st, 8, m->encoding);
-		bind_str(st, 9, m->layout);
-		sqlite3_bind_int64(st, 10, (int64_t)m->tables);
-		sqlite3_bind_int64(st, 11, (int64_t)m->rows);
-		sqlite3_bind_int64(st, 12, (int64_t)m->records);
-		sqlite3_bind_int64(st, 13, m->columns);
-		bind_str(st, 14, m->protection);
-		if (m->protection[0])
-			sqlite3_bind_int(st, 15, m->strong);
-		else
-			sqlite3_bind_null(st, 15);
-		sqlite3_bind_int64(st, 16, CUR(wr, m));
-		LT_TRY(w_step(wr, st));
-		if (wr->depth[m->worker] > 0)
-			wr->depth[m->worker]--;
-		wr->stats->files++;
-		if (!strcmp(m->status, "ok") || !strcmp(m->status, "no_tables"))
-			wr->stats->scanned++;
-		if (!strcmp(m->status, "error"))
-			wr->stats->errors++;
-		if (!strcmp(m->status, "not_examined"))
-			wr->stats->not_examined++;
-		if (!strcmp(m->status, "protected"))
-			wr->stats->protected_++;
-		if (m->records)
-			wr->stats->with_pii++;
-		break;
-	}
-	case M_WORKER_DONE:
+	default:
 		break;
 	}
 	return LT_OK;
+}
+
+/* A file ends: its row (or the update of it), then what was held back. */
+static int file_end(struct writer *wr, struct msg *m)
+{
+	int w = m->worker, d = wr->depth[w];
+	struct msg *b;
+	int rc = LT_OK;
+
+	if (d <= 0)
+		return lt_err_set(wr->err, LT_E_INTERNAL,
+				  "a file ends that did not begin");
+	b = wr->open[w][d - 1];
+	if (!strcmp(m->status, "scanning")) {
+		/* interrupted: no row, or a 'scanning' row the next run
+		 * redoes; what was held back is dropped */
+		drop_held(wr, w);
+	} else if (!wr->stack[w][d - 1]) {
+		sqlite3_stmt *st = wr->ins_full;
+
+		bind_file(wr, st, b, d);
+		bind_end(st, 7, m);
+		rc = w_step(wr, st);
+		if (!rc) {
+			wr->stack[w][d - 1] = sqlite3_last_insert_rowid(wr->db);
+			rc = flush_held(wr, w);
+		}
+	} else {
+		sqlite3_stmt *st = wr->upd_file;
+
+		bind_end(st, 1, m);
+		sqlite3_bind_int64(st, 16, wr->stack[w][d - 1]);
+		rc = w_step(wr, st);
+	}
+	wr->open[w][d - 1] = NULL;
+	free_msg(b);
+	wr->depth[w] = d - 1;
+	if (rc || !strcmp(m->status, "scanning"))
+		return rc;
+	count_file(wr, m);
+	return LT_OK;
+}
+
+/* The fields known at the end of a file, from parameter i on (15). */
+static void bind_end(sqlite3_stmt *st, int i, const struct msg *m)
+{
+	bind_str(st, i, m->status);
+	bind_str(st, i + 1, m->md5);
+	bind_str(st, i + 2, m->sha256);
+	bind_str(st, i + 3, m->mime);
+	bind_str(st, i + 4, m->kind_name);
+	bind_str(st, i + 5, m->extractor);
+	bind_str(st, i + 6, m->detail);
+	bind_str(st, i + 7, m->encoding);
+	bind_str(st, i + 8, m->layout);
+	sqlite3_bind_int64(st, i + 9, (int64_t)m->tables);
+	sqlite3_bind_int64(st, i + 10, (int64_t)m->rows);
+	sqlite3_bind_int64(st, i + 11, (int64_t)m->records);
+	sqlite3_bind_int64(st, i + 12, m->columns);
+	bind_str(st, i + 13, m->protection);
+	if (m->protection[0])
+		sqlite3_bind_int(st, i + 14, m->strong);
+	else
+		sqlite3_bind_null(st, i + 14);
+}
+
+static void count_file(struct writer *wr, const struct msg *m)
+{
+	wr->stats->files++;
+	if (!strcmp(m->status, "ok") || !strcmp(m->status, "no_tables"))
+		wr->stats->scanned++;
+	if (!strcmp(m->status, "error"))
+		wr->stats->errors++;
+	if (!strcmp(m->status, "not_examined"))
+		wr->stats->not_examined++;
+	if (!strcmp(m->status, "protected"))
+		wr->stats->protected_++;
+	if (m->records)
+		wr->stats->with_pii++;
 }
 
 static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
@@ -1376,6 +1521,14 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	wr.err = err;
 	lt_buf_init(&wr.block, (size_t)64 << 20);
 	LT_TRY(hmac_init(&wr.hmac, opts->key, err));
+	/* Test hook: LT_TEST_DEFER_MAX=0 writes every file's row when it
+	 * begins (the path of files with many records), so that the resume
+	 * test kills in the middle of such files as well. */
+	{
+		const char *dm = getenv("LT_TEST_DEFER_MAX");
+
+		wr.defer_max = dm && *dm ? strtoull(dm, NULL, 10) : 16;
+	}
 	if (getenv("LT_TEST_KILL_AFTER_RECORDS"))
 		wr.kill_after = strtoull(getenv("LT_TEST_KILL_AFTER_RECORDS"),
 					 NULL, 10);
@@ -1398,6 +1551,14 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 			       " VALUES(?,?,?,?,?,?,'scanning')", -1,
 			       &wr.ins_file, NULL) ||
 	    sqlite3_prepare_v2(wr.db,
+			       "INSERT INTO file(evidence_id, entry_id,"
+			       " parent_id, path, deleted, size, status, md5,"
+			       " sha256, mime, kind, extractor, detail,"
+			       " encoding, layout, tables, rows, records,"
+			       " columns, protection, strong) VALUES(?,?,?,?,"
+			       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+			       &wr.ins_full, NULL) ||
+	    sqlite3_prepare_v2(wr.db,
 			       "INSERT INTO record_block(file_id, sheet, n,"
 			       " elems, data) VALUES(?,?,?,?,?)",
 			       -1, &wr.ins_rec, NULL) ||
@@ -1417,8 +1578,12 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	}
 	ws = lt_calloc((size_t)nworkers, sizeof(*ws));
 	wr.stack = lt_calloc((size_t)nworkers, sizeof(*wr.stack));
+	wr.open = lt_calloc((size_t)nworkers, sizeof(*wr.open));
+	wr.pend = lt_calloc((size_t)nworkers, sizeof(*wr.pend));
+	wr.npend = lt_calloc((size_t)nworkers, sizeof(*wr.npend));
 	wr.depth = lt_calloc((size_t)nworkers, sizeof(*wr.depth));
-	if (!ws || !wr.stack || !wr.depth) {
+	if (!ws || !wr.stack || !wr.open || !wr.pend || !wr.npend ||
+	    !wr.depth) {
 		rc = lt_err_set(err, LT_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -1498,7 +1663,8 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 							    m->detail,
 							    cb->udata);
 				}
-				free_msg(m);
+				if (!m->keep)
+					free_msg(m);
 			}
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			if (now.tv_sec - last.tv_sec >= 1) {
@@ -1550,10 +1716,22 @@ stop_workers:
 		cb->progress(&prog, cb->udata);
 out:
 	sqlite3_finalize(wr.ins_file);
+	sqlite3_finalize(wr.ins_full);
 	sqlite3_finalize(wr.ins_rec);
 	lt_buf_release(&wr.block);
 	sqlite3_finalize(wr.ins_yara);
 	sqlite3_finalize(wr.upd_file);
+	for (i = 0; wr.open && wr.pend && i < nworkers; i++) {
+		int d;
+
+		for (d = 0; d < 8; d++)
+			if (wr.open[i][d])
+				free_msg(wr.open[i][d]);
+		drop_held(&wr, i);
+	}
+	free(wr.open);
+	free(wr.pend);
+	free(wr.npend);
 	free(wr.stack);
 	free(wr.depth);
 	free(ws);
