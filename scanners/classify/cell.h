@@ -44,6 +44,8 @@ enum {
 	LT_CV_F_ALPHA = 1u << 5,   /* holds an ASCII letter */
 	LT_CV_SCANNED = 1u << 6,   /* LT_CV_ASCII is known */
 	LT_CV_ASCII = 1u << 7,     /* every byte of s is ASCII */
+	LT_CV_F_ALL = LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_NONASCII |
+		      LT_CV_F_ALPHA,
 };
 
 struct lt_cv {
@@ -84,15 +86,32 @@ static inline void lt_cv_init(struct lt_cv *v, const char *s, size_t len,
 	v->flags = 0;
 }
 
+/* Fold the cell now (fp, fold_len, fold_raw, the flags); see below. */
+void lt_cv_fold_now(struct lt_cv *v);
+
 /*
  * The fold of the cell: sets *out to it and returns what lt_val_fold(s,
  * len, buf, cap) returns (its length, or SIZE_MAX when it does not fit
  * cap); cap <= LT_CV_FOLD_CAP.  The bytes are the view's: callers must not
  * write them.  A NULL s folds as an empty cell.
  */
-size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out);
+static inline size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out)
+{
+	if (!(v->flags & LT_CV_FOLDED))
+		lt_cv_fold_now(v);
+	*out = v->fp;
+	if (v->len / 3 > cap || v->fold_raw > cap)
+		return SIZE_MAX;
+	return v->fold_len;
+}
+
 /* The LT_CV_F_* flags of the fold (folding first if need be). */
-unsigned lt_cv_fold_flags(struct lt_cv *v);
+static inline unsigned lt_cv_fold_flags(struct lt_cv *v)
+{
+	if (!(v->flags & LT_CV_FOLDED))
+		lt_cv_fold_now(v);
+	return v->flags & LT_CV_F_ALL;
+}
 /* Whether every byte of s is ASCII (false for a NULL s). */
 bool lt_cv_ascii(struct lt_cv *v);
 

@@ -377,6 +377,15 @@ static bool maybe_date(const char *s, size_t len)
 	return false;
 }
 
+/* "yyyy-mm-dd", "yyyy/mm/dd" or "yyyy.mm.dd": the commonest date text. */
+static bool ymd10(const char *b)
+{
+	return is_digit(b[0]) && is_digit(b[1]) && is_digit(b[2]) &&
+	       is_digit(b[3]) && (b[4] == '-' || b[4] == '/' || b[4] == '.') &&
+	       is_digit(b[5]) && is_digit(b[6]) && b[7] == b[4] &&
+	       is_digit(b[8]) && is_digit(b[9]);
+}
+
 static bool parse_text(struct lt_cv *v, struct lt_date *out)
 {
 	const char *b;
@@ -390,6 +399,12 @@ static bool parse_text(struct lt_cv *v, struct lt_date *out)
 	if (!(lt_cv_fold_flags(v) & LT_CV_F_DIGIT))
 		return false;
 	n = lt_cv_fold(v, 64, &b);
+	if (n == 10 && ymd10(b)) /* what the tokens below would give */
+		return from_ymd((b[0] - '0') * 1000 + (b[1] - '0') * 100 +
+					(b[2] - '0') * 10 + (b[3] - '0'),
+				(b[5] - '0') * 10 + (b[6] - '0'),
+				(b[8] - '0') * 10 + (b[9] - '0'), YEAR_MIN,
+				YEAR_MAX, out);
 	if (n == SIZE_MAX || n < 6 || !strip_time(b, &n))
 		return false;
 	count = tokenize(b, n, t);

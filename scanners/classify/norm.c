@@ -74,14 +74,20 @@ static inline void wr_byte(struct wr *w, char c)
 		lt_buf_addc(w->b, c);
 }
 
+/* Direct: p[0..k). */
+static inline void wr_copy(struct wr *w, const char *p, size_t k)
+{
+	memcpy(w->b->buf + w->b->len, p, k);
+	w->b->len += k;
+}
+
 /* Bytes p[0..k), pieces of one byte. */
 static void wr_bytes(struct wr *w, const unsigned char *p, size_t k)
 {
 	size_t i;
 
 	if (w->direct) {
-		memcpy(w->b->buf + w->b->len, p, k);
-		w->b->len += k;
+		wr_copy(w, (const char *)p, k);
 		return;
 	}
 	for (i = 0; i < k; i++)
@@ -94,8 +100,7 @@ static void wr_chars(struct wr *w, const char *p, size_t k)
 	size_t i, l;
 
 	if (w->direct) {
-		memcpy(w->b->buf + w->b->len, p, k);
-		w->b->len += k;
+		wr_copy(w, p, k);
 		return;
 	}
 	for (i = 0; i < k; i += l) {
@@ -127,8 +132,8 @@ static inline bool inert_at(const unsigned char *u, size_t len, size_t i)
 	unsigned char c = u[i];
 	uint32_t cp;
 
-	if ((c & 0xF0) != 0xE0 || i + 3 > len || (u[i + 1] & 0xC0) != 0x80 ||
-	    (u[i + 2] & 0xC0) != 0x80)
+	if ((c & 0xF0) != 0xE0 || i + 3 > len ||
+	    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) >= 0x40) /* 10xxxxxx */
 		return false;
 	if (c >= 0xE5 && c <= 0xE9)
 		return true; /* U+5000..U+9FFF */
@@ -186,26 +191,28 @@ static bool emit_text(struct wr *w, const unsigned char *u, size_t len,
 	for (i = 0; i < len; i++) {
 		unsigned char c = u[i];
 
-		if (c >= 0x80 && inert) {
+		if (c < 0x80) {
+			if (c > ' ' && (c < 'a' || c > 'z'))
+				continue; /* the most, kept as they are */
+			if (c >= 'a') {
+				wr_bytes(w, u + run, i - run);
+				wr_byte(w, (char)(c - 32));
+				run = i + 1;
+				continue;
+			}
+			if (c != ' ' && (c < '\t' || c > '\r'))
+				continue;
+			skip = 1;
+		} else if (inert) {
 			if (!inert_at(u, len, i))
 				return false;
 			i += 2; /* (none of them is zero-width) */
 			continue;
-		}
-		if (c >= 0x80) {
+		} else {
 			/* (E2 and EF: only lead bytes) */
 			if ((c != 0xE2 && c != 0xEF) ||
 			    !(skip = zero_width(u, len, i)))
 				continue;
-		} else if (c == ' ' || (c >= '\t' && c <= '\r')) {
-			skip = 1;
-		} else if (c >= 'a' && c <= 'z') {
-			wr_bytes(w, u + run, i - run);
-			wr_byte(w, (char)(c - 32));
-			run = i + 1;
-			continue;
-		} else {
-			continue;
 		}
 		wr_bytes(w, u + run, i - run);
 		i += skip - 1;
@@ -358,6 +365,26 @@ static inline int kanji_digit(const char *s, size_t len, size_t i)
 	return -1;
 }
 
+/*
+ * Whether the character at u[i] (lead byte E3..E5) may be ヶ or a kanji
+ * numeral, by its first two bytes: ヶ E3 83, 〇 E3 80, 一 三 七 E4 B8,
+ * 九 E4 B9, 二 五 E4 BA, 六 八 E5 85, 十 E5 8D, 四 E5 9B.
+ */
+static inline bool maybe_numeral(const unsigned char *u, size_t n, size_t i)
+{
+	unsigned char b;
+
+	if (i + 1 >= n)
+		return false;
+	b = u[i + 1];
+	switch (u[i]) {
+	case 0xE3: return b == 0x80 || b == 0x83;
+	case 0xE4: return b >= 0xB8 && b <= 0xBA;
+	case 0xE5: return b == 0x85 || b == 0x8D || b == 0x9B;
+	}
+	return false;
+}
+
 /* Block markers a numeral may stand before: 丁目 番地 番(not 番町) 号. */
 static bool numeral_marker(const char *s, size_t len, size_t i)
 {
@@ -481,6 +508,10 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 
 		if (c < 0xE3 || c > 0xE5) {
 			i++;
+			continue;
+		}
+		if (!maybe_numeral((const unsigned char *)p, n, i)) {
+			i += LT_MIN((size_t)3, n - i);
 			continue;
 		}
 		if (at(p, n, i, "ヶ")) {

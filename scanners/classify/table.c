@@ -75,7 +75,7 @@ struct lt_classifier {
 	uint32_t extra_mask;         /* employer, medical ... columns */
 	uint32_t table_columns;
 	/* per record scratch */
-	struct lt_buf name, addr, k[LT_KEY_COUNT], tmp1, tmp2, s1, s2;
+	struct lt_buf name, kana, addr, k[LT_KEY_COUNT], tmp1, tmp2, s1, s2;
 	/* results */
 	struct lt_classify_result res;
 	int stop;
@@ -128,6 +128,10 @@ static void trim(const char **s, size_t *len)
 	const char *p = *s;
 	size_t n = *len;
 
+	/* most cells: neither end is a space or U+3000 (E3 80 80) */
+	if (n && (unsigned char)p[0] > ' ' && p[0] != '\xE3' &&
+	    (unsigned char)p[n - 1] > ' ' && p[n - 1] != '\x80')
+		return;
 	for (;;) {
 		if (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
 			p++;
@@ -549,25 +553,32 @@ static void set_key(struct lt_record *rec, int k, const struct lt_buf *b)
 	}
 }
 
-/* Joined name: a single column, or family + given. */
+/*
+ * The name of a row: a single column (*name then points into the row's
+ * cells: an accepted name is short, never cut by a buffer's cap), or
+ * family + given joined in out (as it always was, cap included).
+ */
 static bool get_name(const struct lt_cell *cells, size_t count, int one,
-		     int fam, int giv,
-		     bool (*ok)(const char *, size_t), struct lt_buf *out)
+		     int fam, int giv, bool (*ok)(const char *, size_t),
+		     struct lt_buf *out, const char **name, size_t *name_len)
 {
 	const char *s, *g;
 	size_t len, glen;
 
-	reset(out);
 	if (one >= 0 && cell_at(cells, count, one, &s, &len, NULL) &&
 	    !not_a_name(s, len) && ok(s, len)) {
-		lt_buf_add(out, s, len);
+		*name = s;
+		*name_len = len;
 		return true;
 	}
 	if (fam >= 0 && cell_at(cells, count, fam, &s, &len, NULL) &&
 	    !not_a_name(s, len) && ok(s, len)) {
+		reset(out);
 		lt_buf_add(out, s, len);
 		if (giv >= 0 && cell_at(cells, count, giv, &g, &glen, NULL))
 			lt_buf_add(out, g, glen);
+		*name = lt_buf_str(out);
+		*name_len = out->len;
 		return true;
 	}
 	return false;
@@ -579,7 +590,7 @@ static bool written_ok(const char *s, size_t len)
 	       lt_val_family_or_given(s, len);
 }
 
-/* "YYYY-MM-DD" without printf (once per record). */
+/* "YYYY-MM-DD" without printf (once per record): 10 bytes and a NUL. */
 static void fmt_date(char *out, const struct lt_date *d)
 {
 	int y = d->year;
@@ -601,8 +612,8 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 			size_t count, uint64_t rowno)
 {
 	struct lt_record rec;
-	const char *s, *s2;
-	size_t len, len2;
+	const char *s, *s2, *name = NULL, *kana = NULL;
+	size_t len, len2, name_len = 0, kana_len = 0;
 	int hint, k;
 	struct lt_date d;
 	bool has_written, has_kana, has_birth = false, has_addr = false;
@@ -616,19 +627,19 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		reset(&c->k[k]);
 
 	has_written = get_name(cells, count, c->c_name, c->c_family,
-			       c->c_given, written_ok, &c->name);
+			       c->c_given, written_ok, &c->name, &name,
+			       &name_len);
 	if (has_written)
 		el |= LT_ELEM_BIT(LT_EL_NAME);
 	has_kana = get_name(cells, count, c->c_kana, c->c_family_kana,
-			    c->c_given_kana, lt_val_kana, &c->tmp1);
+			    c->c_given_kana, lt_val_kana, &c->kana, &kana,
+			    &kana_len);
 	if (has_kana)
 		el |= LT_ELEM_BIT(LT_EL_KANA);
 	/* Keys use the written name; kana only without a written column. */
 	if (!has_written && c->c_name < 0 && c->c_family < 0 && has_kana) {
-		reset(&c->name);
-		lt_buf_add(&c->name, c->tmp1.buf, c->tmp1.len);
-	} else if (!has_written) {
-		reset(&c->name);
+		name = kana;
+		name_len = kana_len;
 	}
 
 	if (cell_at(cells, count, c->c_sex, &s, &len, NULL) &&
@@ -714,14 +725,14 @@ static int classify_row(struct lt_classifier *c, const struct lt_cell *cells,
 		    LT_ELEM_BIT(LT_EL_MY_NUMBER))))
 		return 0;
 
-	if (c->name.len) {
+	if (name_len) {
 		reset(&c->tmp1);
-		lt_norm_text(c->name.buf, c->name.len, &c->tmp1);
+		lt_norm_text(name, name_len, &c->tmp1);
 		if (has_birth) {
 			lt_buf_add(&c->k[LT_KEY_NAME_BIRTH], c->tmp1.buf,
 				   c->tmp1.len);
 			lt_buf_addc(&c->k[LT_KEY_NAME_BIRTH], '|');
-			lt_buf_adds(&c->k[LT_KEY_NAME_BIRTH], date);
+			lt_buf_add(&c->k[LT_KEY_NAME_BIRTH], date, 10);
 		}
 		if (has_addr && c->addr.len) {
 			lt_buf_add(&c->k[LT_KEY_NAME_ADDR], c->tmp1.buf,
@@ -825,6 +836,7 @@ int lt_classifier_new(lt_record_fn fn, void *udata,
 	c->sink.table_end = sink_end;
 	c->sink.udata = c;
 	lt_buf_init(&c->name, 1 << 20);
+	lt_buf_init(&c->kana, 1 << 20);
 	lt_buf_init(&c->addr, 1 << 20);
 	lt_buf_init(&c->tmp1, 1 << 20);
 	lt_buf_init(&c->tmp2, 1 << 20);
@@ -858,6 +870,7 @@ void lt_classifier_free(struct lt_classifier *c)
 	lt_classifier_reset(c);
 	free(c->cols);
 	lt_buf_release(&c->name);
+	lt_buf_release(&c->kana);
 	lt_buf_release(&c->addr);
 	lt_buf_release(&c->tmp1);
 	lt_buf_release(&c->tmp2);

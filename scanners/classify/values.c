@@ -35,19 +35,23 @@ u8_next(const unsigned char *s, size_t len, size_t *i)
 		*i = p + 1;
 		return c;
 	}
-	if (c >= 0xC2 && c <= 0xDF && p + 1 < len &&
-	    (s[p + 1] & 0xC0) == 0x80) {
+	/* three bytes first: kana and kanji */
+	if ((c & 0xF0) == 0xE0) {
+		if (p + 2 < len) {
+			uint32_t b1 = s[p + 1] ^ 0x80u, b2 = s[p + 2] ^ 0x80u;
+
+			/* continuation bytes; not overlong (E0 80..9F), no
+			 * surrogate (ED A0..BF) */
+			if ((b1 | b2) < 0x40 && (c != 0xE0 || b1 >= 0x20) &&
+			    (c != 0xED || b1 < 0x20)) {
+				*i = p + 3;
+				return ((c & 0x0F) << 12) | (b1 << 6) | b2;
+			}
+		}
+	} else if (c >= 0xC2 && c <= 0xDF && p + 1 < len &&
+		   (s[p + 1] & 0xC0) == 0x80) {
 		*i = p + 2;
 		return ((c & 0x1F) << 6) | (s[p + 1] & 0x3F);
-	}
-	if (c >= 0xE0 && c <= 0xEF && p + 2 < len &&
-	    (s[p + 1] & 0xC0) == 0x80 && (s[p + 2] & 0xC0) == 0x80) {
-		cp = ((c & 0x0F) << 12) | ((uint32_t)(s[p + 1] & 0x3F) << 6) |
-		     (s[p + 2] & 0x3F);
-		if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
-			*i = p + 3;
-			return cp;
-		}
 	} else if (c >= 0xF0 && c <= 0xF4 && p + 3 < len &&
 		   (s[p + 1] & 0xC0) == 0x80 && (s[p + 2] & 0xC0) == 0x80 &&
 		   (s[p + 3] & 0xC0) == 0x80) {
@@ -64,8 +68,9 @@ u8_next(const unsigned char *s, size_t len, size_t *i)
 
 static inline bool is_space_cp(uint32_t c)
 {
-	return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 ||
-	       c == '\r' || c == '\n';
+	return c <= 0x3000 && /* (one test for kana and kanji) */
+	       (c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 ||
+		c == '\r' || c == '\n');
 }
 
 /* CJK ideographs (with the extensions and compatibility block), 々 〆. */
@@ -131,13 +136,12 @@ static const unsigned char ascii_class[128] = { FF64(0), FF64(64) };
 #undef FF16
 #undef FF4
 #undef FF
-_Static_assert(!(FOLD_CTL & (LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_ALPHA)),
-	       "FOLD_CTL is none of the flags");
+_Static_assert(!(FOLD_CTL & LT_CV_F_ALL), "FOLD_CTL is none of the F flags");
 
 /* The LT_CV_F_* flag a byte of a fold sets (0 for most). */
 static inline unsigned fold_flag(unsigned char c)
 {
-	return c >= 0x80 ? LT_CV_F_NONASCII : ascii_class[c] & ~FOLD_CTL;
+	return c >= 0x80 ? LT_CV_F_NONASCII : ascii_class[c] & LT_CV_F_ALL;
 }
 
 /*
@@ -249,7 +253,7 @@ static inline bool folds_to_itself(const unsigned char *u, size_t n, size_t i)
 	       (c < 0xD800 || c > 0xDFFF);
 }
 
-static void cv_fold_now(struct lt_cv *v)
+void lt_cv_fold_now(struct lt_cv *v)
 {
 	const unsigned char *u = (const unsigned char *)v->s;
 	size_t i, a = 0, n = v->len;
@@ -273,9 +277,7 @@ static void cv_fold_now(struct lt_cv *v)
 		unsigned char c = u[i];
 
 		if (c < 0x80) {
-			if (ascii_class[c] & FOLD_CTL)
-				break;
-			f |= ascii_class[c];
+			f |= ascii_class[c]; /* FOLD_CTL too: seen below */
 		} else if (folds_to_itself(u, n, i)) {
 			f |= LT_CV_F_NONASCII;
 			i += 2;
@@ -286,7 +288,7 @@ static void cv_fold_now(struct lt_cv *v)
 	ascii = !(f & LT_CV_F_NONASCII) && ascii_from(u, i, n);
 	if (ascii)
 		v->flags |= LT_CV_ASCII;
-	if (i >= n) {
+	if (i >= n && !(f & FOLD_CTL)) {
 		/* lt_val_fold's limits: len / 3 and the untrimmed output */
 		if (v->len / 3 > LT_CV_FOLD_CAP || n - a > LT_CV_FOLD_CAP) {
 			v->fold_len = v->fold_raw = SIZE_MAX;
@@ -297,23 +299,13 @@ static void cv_fold_now(struct lt_cv *v)
 		while (n > a && u[n - 1] == ' ')
 			n--;
 		v->fold_len = n - a;
-		v->flags |= f;
+		v->flags |= f & LT_CV_F_ALL;
 		return;
 	}
 	v->fold_len = fold_raw(v->s, v->len, v->fold, sizeof(v->fold),
 			       &v->fold_raw, &f);
 	if (v->fold_raw != SIZE_MAX)
 		v->flags |= f;
-}
-
-size_t lt_cv_fold(struct lt_cv *v, size_t cap, const char **out)
-{
-	if (!(v->flags & LT_CV_FOLDED))
-		cv_fold_now(v);
-	*out = v->fp;
-	if (v->len / 3 > cap || v->fold_raw > cap)
-		return SIZE_MAX;
-	return v->fold_len;
 }
 
 bool lt_cv_ascii(struct lt_cv *v)
@@ -324,14 +316,6 @@ bool lt_cv_ascii(struct lt_cv *v)
 			v->flags |= LT_CV_ASCII;
 	}
 	return v->flags & LT_CV_ASCII;
-}
-
-unsigned lt_cv_fold_flags(struct lt_cv *v)
-{
-	if (!(v->flags & LT_CV_FOLDED))
-		cv_fold_now(v);
-	return v->flags & (LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_NONASCII |
-			   LT_CV_F_ALPHA);
 }
 
 /* --- tables built once ------------------------------------------------ */
@@ -350,6 +334,11 @@ static size_t pref_count;
 /* Prefectures by first code point: chains in list order, -1 ends. */
 #define PREF_SLOTS 128
 static signed char pref_head[PREF_SLOTS], pref_next[PREF_MAX];
+
+static inline size_t pref_slot(uint32_t c)
+{
+	return (c * 2654435761u) >> 25; /* 7 bits: PREF_SLOTS */
+}
 static uint64_t word_set[WORD_SLOTS]; /* (a << 21 | b) + 1; 0 is empty */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -468,7 +457,7 @@ static void tables_init(void)
 	for (i = 0; i < PREF_SLOTS; i++)
 		pref_head[i] = -1;
 	for (i = pref_count; i-- > 0;) { /* prepend: chains in list order */
-		size_t h = prefs[i].first & (PREF_SLOTS - 1);
+		size_t h = pref_slot(prefs[i].first);
 
 		pref_next[i] = pref_head[h];
 		pref_head[h] = (signed char)i;
@@ -492,7 +481,7 @@ static size_t prefecture_at(const unsigned char *s, size_t len)
 	if (!len || s[0] < 0x80)
 		return 0; /* every prefecture starts with a kanji */
 	c = u8_next(s, len, &i);
-	for (k = pref_head[c & (PREF_SLOTS - 1)]; k >= 0; k = pref_next[k])
+	for (k = pref_head[pref_slot(c)]; k >= 0; k = pref_next[k])
 		if (prefs[k].first == c && prefs[k].len <= len &&
 		    lt_cv_same(prefs[k].name, (const char *)s, prefs[k].len))
 			return prefs[k].len;
@@ -1100,10 +1089,28 @@ static bool block_number(const unsigned char *s, size_t len)
 }
 
 /* 〒, spaces and a postal code in front of an address. */
+static bool postal_digit(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+static bool postal_dash(uint32_t c)
+{
+	return c == '-' || c == 0xFF0D || is_dash_cp(c) || is_long_vowel(c);
+}
+
 static size_t skip_postal(const unsigned char *s, size_t len)
 {
 	size_t i = 0, p, digits = 0, dash = 0;
 
+	if (len) { /* most addresses start with none of it */
+		uint32_t c = u8_next(s, len, &i);
+
+		if (!is_space_cp(c) && c != 0x3012 && !postal_digit(c) &&
+		    !postal_dash(c))
+			return 0;
+		i = 0;
+	}
 	while (i < len) {
 		size_t q = i;
 		uint32_t c = u8_next(s, len, &q);
@@ -1117,10 +1124,9 @@ static size_t skip_postal(const unsigned char *s, size_t len)
 		size_t q = p;
 		uint32_t c = u8_next(s, len, &q);
 
-		if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19))
+		if (postal_digit(c))
 			digits++;
-		else if (c == '-' || c == 0xFF0D || is_dash_cp(c) ||
-			 is_long_vowel(c))
+		else if (postal_dash(c))
 			dash++;
 		else
 			break;

@@ -85,6 +85,22 @@ int main(void)
 	CHECK(bd("1985年3月5日生", 1985, 3, 5));
 	CHECK(bd("1985年3月5日生まれ", 1985, 3, 5));
 	CHECK(no_bd("1985/3-5"));          /* mixed separators */
+	{
+		/* the ten-character forms (read without tokens): dates or
+		 * not as they were with them */
+		static const char *const yes[] = {
+			"1985.03.05", "１９８５－０３－０５", " 1985-03-05 ",
+		}, *const no[] = {
+			"1985/03-05", "1985-03/05", "0999-01-01", "1985:03:05",
+			"1985-3-051",
+		};
+		size_t i;
+
+		for (i = 0; i < LT_ARRAY_SIZE(yes); i++)
+			CHECK(bd(yes[i], 1985, 3, 5));
+		for (i = 0; i < LT_ARRAY_SIZE(no); i++)
+			CHECK(no_date(no[i]) && no_bd(no[i]));
+	}
 	CHECK(no_bd("1985/3/5 25"));       /* not a time */
 	CHECK(no_bd("1985/3/5 0:0"));
 	CHECK(no_bd("1985年3月"));         /* no day */
