@@ -245,8 +245,10 @@ static inline bool folds_to_itself(const unsigned char *u, size_t n, size_t i)
 	uint32_t c;
 
 	if (u[i] < 0xE3 || u[i] > 0xEF || i + 3 > n ||
-	    (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+	    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) >= 0x40)
 		return false;
+	if ((u[i] >= 0xE4 && u[i] <= 0xEC) || u[i] == 0xEE)
+		return true; /* U+4000..U+CFFF, U+E000..U+EFFF */
 	c = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
 	    (u[i + 2] & 0x3F);
 	return c >= 0x3001 && c <= 0xFE62 && c != 0x30FC &&
@@ -747,6 +749,10 @@ static size_t trim(const char *s, size_t *len)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t a = 0, n = *len;
 
+	/* most cells: neither end is a space or U+3000 (E3 80 80) */
+	if (n && u[0] > ' ' && u[0] != 0xE3 && u[n - 1] > ' ' &&
+	    u[n - 1] != 0x80)
+		return 0;
 	for (;;) {
 		if (a < n && (u[a] == ' ' || u[a] == '\t' || u[a] == '\r' ||
 			      u[a] == '\n'))
