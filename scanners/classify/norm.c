@@ -471,7 +471,8 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 {
 	struct wr w;
 	const char *p;
-	size_t n, i, k, run;
+	size_t n, i, k, run, from;
+	bool changed = false;
 
 	lt_buf_reset(tp);
 	lt_buf_reset(ap);
@@ -496,13 +497,13 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 	}
 	/*
 	 * 2, 3: ヶ, kanji numerals before block markers.  Text between them
-	 * is copied in runs.  At most n - i bytes come out (a numeral's
+	 * is copied in runs, once there is a change (mostly there is none,
+	 * and step 4 reads tp).  At most n - i bytes come out (a numeral's
 	 * digits are fewer than its bytes); the slack is lt_buf_addf's.
 	 * The text is UTF-8 (NFKC's output), so a byte E3, E4 or E5, which
 	 * all of them start with, starts a character.
 	 */
-	wr_open(&w, ap, n - i, 64);
-	run = i;
+	from = run = i;
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
 
@@ -515,6 +516,9 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 			continue;
 		}
 		if (at(p, n, i, "ヶ")) {
+			if (!changed)
+				wr_open(&w, ap, n - from, 64);
+			changed = true;
 			wr_chars(&w, p + run, i - run);
 			wr_chars(&w, "ケ", 3);
 			i += 3;
@@ -529,6 +533,9 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 				j += 3;
 			if (numeral_marker(p, n, j) &&
 			    (v = numeral_value(p, n, i, j)) >= 0) {
+				if (!changed)
+					wr_open(&w, ap, n - from, 64);
+				changed = true;
 				wr_chars(&w, p + run, i - run);
 				wr_num(&w, v);
 				run = j;
@@ -538,19 +545,28 @@ void lt_norm_address_scratch(const char *s, size_t len, struct lt_buf *out,
 		}
 		i += LT_MIN(u8_len(c), n - i);
 	}
-	wr_chars(&w, p + run, n - run);
-	wr_close(&w);
-	if (lt_buf_status(ap)) {
-		set_status(out, lt_buf_status(ap));
+	if (changed) {
+		wr_chars(&w, p + run, n - run);
+		wr_close(&w);
+		if (lt_buf_status(ap)) {
+			set_status(out, lt_buf_status(ap));
+			return;
+		}
+		p = lt_buf_str(ap);
+		n = ap->len;
+	} else if (n - from > ap->cap - ap->len) {
+		/* the copy would have passed the cap, as it did */
+		set_status(out, LT_E_LIMIT);
 		return;
+	} else {
+		p += from;
+		n -= from;
 	}
 	/*
 	 * 4: block markers and hyphens after digits; the rest in runs.  (A
 	 * byte after an ASCII digit starts a character; none of the markers
 	 * starts with a digit.)
 	 */
-	p = lt_buf_str(ap);
-	n = ap->len;
 	i = 0;
 	run = 0;
 	wr_open(&w, out, n, 0);
