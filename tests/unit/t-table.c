@@ -169,6 +169,37 @@ int main(void)
 		CHECK_STR(g.keys[0][LT_KEY_INSURED], "1234567/89");
 	}
 	{
+		/* No written-name column: the kana is the name in the keys,
+		 * family and given kana joined; a total is no record. */
+		static const char *const t[] = {
+			"セイ,メイ,生年月日,住所",
+			"ヤマダ,タロウ,1985-03-05,東京都千代田区一丁目二番三号",
+			"サトウ,,1962-11-30,大阪府大阪市北区梅田2-3-4",
+			"合計,,,",
+		};
+		feed(&g, t, LT_ARRAY_SIZE(t));
+		CHECK(g.n == 2);
+		CHECK(g.elems[0] == (B(LT_EL_KANA) | B(LT_EL_BIRTHDATE) |
+				     B(LT_EL_ADDRESS)));
+		CHECK_STR(g.keys[0][LT_KEY_NAME_BIRTH], "ヤマダタロウ|1985-03-05");
+		CHECK_STR(g.keys[0][LT_KEY_NAME_ADDR],
+			  "ヤマダタロウ|東京都千代田区1-2-3");
+		CHECK_STR(g.keys[1][LT_KEY_NAME_BIRTH], "サトウ|1962-11-30");
+	}
+	{
+		/* A written name and a kana column: keys use the written
+		 * name, spaces gone, as written in one column or two. */
+		static const char *const t[] = {
+			"氏名,フリガナ,生年月日",
+			"山田　太郎,ヤマダ タロウ,1985-03-05",
+			"佐藤 花子,サトウ ハナコ,S37.11.30",
+		};
+		feed(&g, t, LT_ARRAY_SIZE(t));
+		CHECK(g.n == 2);
+		CHECK_STR(g.keys[0][LT_KEY_NAME_BIRTH], "山田太郎|1985-03-05");
+		CHECK_STR(g.keys[1][LT_KEY_NAME_BIRTH], "佐藤花子|1962-11-30");
+	}
+	{
 		/* 番号 without 記号 names no insured-person number. */
 		static const char *const t[] = {
 			"氏名,番号",

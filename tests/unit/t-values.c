@@ -6,6 +6,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
+#include "leaktriage/err.h"
 #include "leaktriage/scanner.h"
 #include "scanners/classify/cell.h"
 #include "tests/unit/check.h"
@@ -735,6 +736,62 @@ static void cell_views(void)
 	CHECK(view_flags(buf, 300) == LT_CV_F_DIGIT);
 }
 
+/*
+ * Normalisation into buffers with a small cap (norm.c writes directly when
+ * the room is there, piece by piece when not): key parts of valid UTF-8
+ * keep the bytes that fit and say LT_E_LIMIT; otherwise (an address, bad
+ * bytes to replace first) the result is whole, or flagged and no longer
+ * than the cap; with room for four times the text and lt_buf_addf's 64
+ * bytes, it is whole.
+ */
+static void norm_caps(void)
+{
+	static const char *const texts[] = {
+		"ＡＢＣ　ｄｅｆ 123", "山田　太郎", "abc def", "0120-１２３",
+		"東京都千代田区一丁目二番三号", "霞ヶ関3丁目2番地の1 ABCビル",
+		"〒100-0001 東京都千代田区千代田1-1", "ｱｲｳ ｴｵ", "\xff\xfe x",
+		"大阪市北区梅田二十三番地", "1-2-3",
+	};
+	static void (*const fns[])(const char *, size_t, struct lt_buf *) = {
+		lt_norm_text, lt_norm_digits, lt_norm_address,
+	};
+	size_t t, f, cap;
+
+	for (t = 0; t < LT_ARRAY_SIZE(texts); t++) {
+		bool valid = texts[t][0] != '\xff';
+
+		for (f = 0; f < LT_ARRAY_SIZE(fns); f++) {
+			struct lt_buf full, b;
+
+			lt_buf_init(&full, 0);
+			fns[f](S(texts[t]), &full);
+			CHECK(!lt_buf_status(&full));
+			for (cap = 1; cap < 4 * strlen(texts[t]) + 80; cap++) {
+				bool ok;
+
+				lt_buf_init(&b, cap);
+				fns[f](S(texts[t]), &b);
+				if (f < 2 && valid) /* the bytes that fit */
+					ok = b.len == LT_MIN(cap, full.len) &&
+					     !memcmp(lt_buf_str(&b),
+						     lt_buf_str(&full), b.len) &&
+					     (lt_buf_status(&b) == LT_E_LIMIT) ==
+						     (full.len > cap);
+				else if (lt_buf_status(&b))
+					ok = lt_buf_status(&b) == LT_E_LIMIT &&
+					     b.len <= cap &&
+					     cap < 4 * strlen(texts[t]) + 64;
+				else
+					ok = b.len == full.len &&
+					     !memcmp(b.buf, full.buf, b.len);
+				CHECK(ok);
+				lt_buf_release(&b);
+			}
+			lt_buf_release(&full);
+		}
+	}
+}
+
 /* --- LT_BENCH=1: ns per cell -------------------------------------------- */
 
 static const char *const bench_cells[] = {
@@ -829,6 +886,7 @@ int main(void)
 	folding();
 	cell_views();
 	normalise();
+	norm_caps();
 	if (e && *e && strcmp(e, "0"))
 		bench();
 	CHECK_DONE();
