@@ -798,6 +798,27 @@ static void side_results(struct worker *w, struct msg *end)
 			 sd->yara_err);
 }
 
+/* Kinds whose content an extractor reads (not only a signature check). */
+static bool extracted(enum lt_kind kind)
+{
+	switch (kind) {
+	case LT_KIND_TEXT:
+	case LT_KIND_XLSX:
+	case LT_KIND_XLS:
+	case LT_KIND_DOCX:
+	case LT_KIND_ZIP:
+	case LT_KIND_7Z:
+	case LT_KIND_RAR:
+	case LT_KIND_LZH:
+	case LT_KIND_TAR:
+	case LT_KIND_GZIP:
+	case LT_KIND_CAB:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void process(struct worker *w, const struct lt_scan_input *inner,
 		    int depth, struct msg *end)
 {
@@ -818,10 +839,6 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		return;
 	}
 	memset(&h, 0, sizeof(h));
-	if (depth == 0 && !inner->data && w->side.started) {
-		h.side = true;
-		side_start(&w->side, w->job, inner->size);
-	}
 	h.inner = inner;
 	h.w = w;
 	h.in.path = inner->path;
@@ -861,6 +878,15 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 				  sizeof(end->mime), &err))
 		lt_err_clear(&err); /* keep the head's answer */
 	SET(end->kind_name, lt_kind_name(kind));
+	/* A large file to extract: its hashes and YARA go to the side
+	 * thread, which reads it again meanwhile.  Any other large file is
+	 * only read through, here: the worker would just wait for the side
+	 * thread.  What was hashed of the head is dropped then. */
+	if (depth == 0 && !inner->data && w->side.started &&
+	    extracted(kind)) {
+		h.side = true;
+		side_start(&w->side, w->job, inner->size);
+	}
 	switch (kind) {
 	case LT_KIND_TEXT:
 		run_extractor(w, "text", lt_extract_text, &h, end, &err);

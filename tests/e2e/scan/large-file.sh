@@ -1,10 +1,12 @@
 # A file over 1 MiB is hashed and YARA-scanned by the worker's side thread
 # (a second read through its own handle) while the worker classifies it:
 # the digests equal md5sum/sha256sum, the YARA hit is recorded, every
-# record is counted, the same as for a small file read whole.
+# record is counted, the same as for a small file read whole.  A large
+# binary file (not extracted) is hashed by the worker itself, reading it
+# through once.
 . "$ROOT/tests/e2e/lib/common.sh"
-mkdir big small
-python3 - big/roster.csv small/roster.csv <<'PY'
+mkdir big small bin
+python3 - big/roster.csv small/roster.csv bin/blob.dat <<'PY'
 import sys
 rows = ["氏名,生年月日,住所\r\n"]
 for i in range(40000):
@@ -16,6 +18,9 @@ open(sys.argv[1], "wb").write(data)
 small = "".join(rows[:2001]).encode("cp932")
 assert len(small) < 1 << 20
 open(sys.argv[2], "wb").write(small)
+import random
+r = random.Random(7)
+open(sys.argv[3], "wb").write(b"LTBIN\0" + bytes(r.getrandbits(8) for _ in range(3 << 20)))
 PY
 for d in big small; do
 	"$LT" scan -q --jobs 2 --case "$d.db" "$d"
@@ -27,3 +32,7 @@ for d in big small; do
 done
 [ "$(sqlite3 big.db 'SELECT sum(n) FROM record_block')" = 40000 ] || die "big: records"
 [ "$(sqlite3 small.db 'SELECT sum(n) FROM record_block')" = 2000 ] || die "small: records"
+"$LT" scan -q --jobs 2 --case bin.db bin
+[ "$(sqlite3 bin.db 'SELECT md5 FROM file')" = "$(md5sum < bin/blob.dat | cut -d' ' -f1)" ] || die "bin: md5"
+[ "$(sqlite3 bin.db 'SELECT sha256 FROM file')" = "$(sha256sum < bin/blob.dat | cut -d' ' -f1)" ] || die "bin: sha256"
+[ "$(sqlite3 bin.db 'SELECT status, mime FROM file')" = "no_tables|application/octet-stream" ] || die "bin: $(sqlite3 bin.db 'SELECT status, mime FROM file')"
