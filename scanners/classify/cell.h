@@ -16,9 +16,11 @@
  * once with LT_CV_FOLD_CAP and keeps that raw length.
  *
  * A view is filled lazily: lt_cv_init only records the cell; the fold, the
- * flags and the text date are computed on first use and kept.  A view
- * borrows s (valid while the view is used) and is not thread-safe (it is a
- * stack object of one thread).
+ * flags and the text date are computed on first use and kept.  A cell made
+ * only of characters lt_val_fold copies as they are (ASCII but tabs and
+ * line ends, kana, kanji, CJK punctuation) is its own fold less the spaces
+ * at its ends, and is not copied.  A view borrows s (valid while the view
+ * is used) and is not thread-safe (it is a stack object of one thread).
  */
 #ifndef LT_CLASSIFY_CELL_H
 #define LT_CLASSIFY_CELL_H
@@ -34,7 +36,7 @@
 
 /* v->flags */
 enum {
-	LT_CV_FOLDED = 1u << 0,    /* fold, fold_len, fold_raw, the F flags set */
+	LT_CV_FOLDED = 1u << 0,    /* fp, fold_len, fold_raw, the F flags set */
 	LT_CV_DATED = 1u << 1,     /* date_ok and date set */
 	/* Facts about the fold (valid with LT_CV_FOLDED and fold_raw not
 	 * SIZE_MAX; all clear otherwise): */
@@ -42,7 +44,7 @@ enum {
 	LT_CV_F_AT = 1u << 3,      /* holds '@' */
 	LT_CV_F_NONASCII = 1u << 4,/* holds a byte >= 0x80 */
 	LT_CV_F_ALPHA = 1u << 5,   /* holds an ASCII letter */
-	LT_CV_SCANNED = 1u << 6,   /* LT_CV_ASCII is known */
+	LT_CV_SCANNED = 1u << 6,   /* LT_CV_ASCII is known (folding tells) */
 	LT_CV_ASCII = 1u << 7,     /* every byte of s is ASCII */
 	LT_CV_F_ALL = LT_CV_F_DIGIT | LT_CV_F_AT | LT_CV_F_NONASCII |
 		      LT_CV_F_ALPHA,
@@ -55,9 +57,8 @@ struct lt_cv {
 	unsigned flags;
 	bool date_ok;      /* lt_cv_date's answer, with LT_CV_DATED */
 	struct lt_date date;
-	const char *fp;    /* the fold: into s when folding changes nothing
-			    * but the ends (ASCII without tabs and line
-			    * ends), else fold */
+	const char *fp;    /* the fold: into s when the cell folds to itself
+			    * but for its end spaces, else fold */
 	size_t fold_len;   /* lt_val_fold's result with LT_CV_FOLD_CAP */
 	size_t fold_raw;   /* its length before trailing spaces went, or
 			    * SIZE_MAX when it did not fit */
@@ -112,6 +113,7 @@ static inline unsigned lt_cv_fold_flags(struct lt_cv *v)
 		lt_cv_fold_now(v);
 	return v->flags & LT_CV_F_ALL;
 }
+
 /* Whether every byte of s is ASCII (false for a NULL s). */
 bool lt_cv_ascii(struct lt_cv *v);
 
