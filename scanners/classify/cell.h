@@ -42,7 +42,7 @@ enum {
 	 * SIZE_MAX; all clear otherwise): */
 	LT_CV_F_DIGIT = 1u << 2,   /* holds an ASCII digit */
 	LT_CV_F_AT = 1u << 3,      /* holds '@' */
-	LT_CV_F_NONASCII = 1u << 4,/* holds a byte >= 0x80 */
+	LT_CV_F_NONASCII = 1u << 4, /* holds a byte >= 0x80 */
 	LT_CV_F_ALPHA = 1u << 5,   /* holds an ASCII letter */
 	LT_CV_SCANNED = 1u << 6,   /* LT_CV_ASCII is known (folding tells) */
 	LT_CV_ASCII = 1u << 7,     /* every byte of s is ASCII */

@@ -45,8 +45,7 @@ static bool all_digits(const char *b, size_t n)
  * SIZE_MAX when blank, too long, or s is NULL.  need: LT_CV_F_* flags the
  * fold must hold for the recogniser to accept it (a quick refusal).
  */
-static size_t fold(struct lt_cv *v, size_t cap, unsigned need,
-		   const char **b)
+static size_t fold(struct lt_cv *v, size_t cap, unsigned need, const char **b)
 {
 	size_t n;
 
@@ -59,13 +58,13 @@ static size_t fold(struct lt_cv *v, size_t cap, unsigned need,
 }
 
 /* The public recognisers: a view of (s, len) and its lt_cv_ function. */
-#define ON_VIEW(name)                                                  \
-	bool lt_val_##name(const char *s, size_t len)                  \
-	{                                                              \
-		struct lt_cv v;                                        \
-                                                                       \
-		lt_cv_init(&v, s, len, LT_CELL_TEXT);                  \
-		return lt_cv_##name(&v);                               \
+#define ON_VIEW(name)                                                          \
+	bool lt_val_##name(const char *s, size_t len)                          \
+	{                                                                      \
+		struct lt_cv v;                                                \
+                                                                               \
+		lt_cv_init(&v, s, len, LT_CELL_TEXT);                          \
+		return lt_cv_##name(&v);                                       \
 	}
 
 ON_VIEW(postal_code)
@@ -468,8 +467,7 @@ bool lt_cv_insurer(struct lt_cv *v)
 bool lt_cv_amount(struct lt_cv *v)
 {
 	const char *b;
-	size_t n = fold(v, 48, LT_CV_F_DIGIT, &b), i = 0, group = 0,
-	       digits = 0;
+	size_t n = fold(v, 48, LT_CV_F_DIGIT, &b), i = 0, group = 0, digits = 0;
 	bool yen = false, en = false, comma = false, neg = false;
 
 	if (n == SIZE_MAX)

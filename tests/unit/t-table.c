@@ -181,7 +181,8 @@ int main(void)
 		CHECK(g.n == 2);
 		CHECK(g.elems[0] == (B(LT_EL_KANA) | B(LT_EL_BIRTHDATE) |
 				     B(LT_EL_ADDRESS)));
-		CHECK_STR(g.keys[0][LT_KEY_NAME_BIRTH], "ヤマダタロウ|1985-03-05");
+		CHECK_STR(g.keys[0][LT_KEY_NAME_BIRTH],
+			  "ヤマダタロウ|1985-03-05");
 		CHECK_STR(g.keys[0][LT_KEY_NAME_ADDR],
 			  "ヤマダタロウ|東京都千代田区1-2-3");
 		CHECK_STR(g.keys[1][LT_KEY_NAME_BIRTH], "サトウ|1962-11-30");
