@@ -32,35 +32,17 @@
 #include "triage/core/compat.h"
 #include "leaktriage/classify.h"
 #include "leaktriage/scanner.h"
+#include "leaktriage/timefmt.h"
 #include "scanners/classify/cell.h"
 
-/* Gregorian calendar <-> days since 1970-01-01 (H. Hinnant's algorithms). */
-static long days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* Days since 1970-01-01 to a date (leaktriage/timefmt.h). */
 static void civil_from_days(long z, struct lt_date *out)
 {
-	long era, doe, yoe, y, doy, mp, d, m;
+	int64_t y;
+	unsigned m, d;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	out->year = (int)(y + (m <= 2));
+	lt_civil_from_days(z, &y, &m, &d);
+	out->year = (int)y;
 	out->month = (int)m;
 	out->day = (int)d;
 }
@@ -478,7 +460,7 @@ static bool parse_serial(struct lt_cv *cv, struct lt_date *out)
 	if (v < 1 || v > SERIAL_MAX || v == 60)
 		return false;
 	/* 1900-01-01 is serial 1; from 61 on Excel counts a 1900-02-29 */
-	civil_from_days(days_from_civil(1899, 12, 31) + v - (v > 60), out);
+	civil_from_days(lt_days_from_civil(1899, 12, 31) + v - (v > 60), out);
 	return true;
 }
 
@@ -494,7 +476,8 @@ static long today(void)
 
 static bool birth_range(const struct lt_date *d)
 {
-	long day = days_from_civil(d->year, d->month, d->day);
+	long day = (long)lt_days_from_civil(d->year, (unsigned)d->month,
+					    (unsigned)d->day);
 
 	return d->year >= 1868 && day <= today();
 }

@@ -238,5 +238,8 @@ bool lt_xlsx_builtin_is_date(uint32_t id);
  * 1900-01-01 or 1904-01-01, the phantom 1900-02-29, after 9999-12-31). */
 bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 			 char out[11]);
+/* A serial's whole days as "YYYY-MM-DD" by the same rules (the xls
+ * extractor's too); false when it is no date. */
+bool lt_excel_days_date(int64_t days, bool date1904, char out[11]);
 
 #endif

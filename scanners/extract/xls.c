@@ -42,6 +42,7 @@
 #include "leaktriage/buf.h"
 #include "leaktriage/extract.h"
 #include "scanners/detect/cfb.h"
+#include "scanners/extract/ooxml.h"
 
 #define REC_MAX 8224u       /* freexl's record buffer */
 #define XF_MAX 8192u        /* freexl's XF table */
@@ -958,52 +959,17 @@ static void fmt_double(double v, char *out, size_t cap)
 	}
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
 /*
- * An Excel date serial as "YYYY-MM-DD" (the xlsx extractor's rules: the
- * time rounded to the millisecond; in the 1900 system serial 1 is
- * 1900-01-01 and the phantom 1900-02-29 (60) is no date; years past 9999
- * are none).  False when v is no date.
+ * An Excel date serial as "YYYY-MM-DD", by the xlsx extractor's rules
+ * (lt_excel_days_date): the time rounded to the millisecond.  False when
+ * v is no date.
  */
 static bool serial_date(double v, bool date1904, char out[11])
 {
-	int64_t days, y;
-	unsigned mo, d;
-
 	if (!(v >= 0 && v < 3e6))
 		return false;
-	days = (int64_t)(v + 0.5 / 86400000.0);
-	if (date1904) {
-		days += -24107; /* 1904-01-01 is serial 0 */
-	} else {
-		if (days < 1 || days == 60)
-			return false;
-		if (days > 60)
-			days--;
-		days += -25568; /* 1899-12-31 is serial 0 */
-	}
-	civil(days, &y, &mo, &d);
-	if (y < 1 || y > 9999)
-		return false;
-	snprintf(out, 11, "%04d-%02u-%02u", (int)y, mo, d);
-	return true;
+	return lt_excel_days_date((int64_t)(v + 0.5 / 86400000.0), date1904,
+				  out);
 }
 
 /* A time of day as "HH:MM:SS" (freexl's rounding); false when v is not

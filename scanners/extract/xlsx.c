@@ -19,6 +19,7 @@
  * their parts.
  */
 #include "triage/core/compat.h"
+#include "leaktriage/timefmt.h"
 
 #include "leaktriage/buf.h"
 #include "leaktriage/extract.h"
@@ -255,26 +256,7 @@ bool lt_xlsx_format_is_date(const char *s, size_t n)
 	return false;
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
-/* A serial's whole days as "YYYY-MM-DD"; false when it is no date. */
-static bool serial_days(int64_t days, bool date1904, char out[11])
+bool lt_excel_days_date(int64_t days, bool date1904, char out[11])
 {
 	int64_t y;
 	unsigned mo, d;
@@ -288,7 +270,7 @@ static bool serial_days(int64_t days, bool date1904, char out[11])
 			days--;
 		days += -25568; /* 1899-12-31 */
 	}
-	civil(days, &y, &mo, &d);
+	lt_civil_from_days(days, &y, &mo, &d);
 	if (y > 9999)
 		return false;
 	/* by hand: snprintf showed in profiles of date-heavy sheets */
@@ -320,7 +302,7 @@ bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 	for (; i < len && i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
 		m = m * 10 + (uint64_t)(v[i] - '0');
 	if (i && i == len && i < 9)
-		return serial_days((int64_t)m, date1904, out);
+		return lt_excel_days_date((int64_t)m, date1904, out);
 	i = 0;
 	m = 0;
 	while (i < len && v[i] == ' ')
@@ -380,7 +362,8 @@ bool lt_xlsx_serial_date(const char *v, size_t len, bool date1904,
 	for (; exp10 < 0 && val > 0; exp10++)
 		val /= 10;
 	/* the date of the time rounded to the millisecond, as Excel shows */
-	return serial_days((int64_t)(val + 0.5 / 86400000.0), date1904, out);
+	return lt_excel_days_date((int64_t)(val + 0.5 / 86400000.0), date1904,
+				  out);
 }
 
 /* An ISO 8601 date at the start of a t="d" value. */

@@ -9,28 +9,6 @@
 #include <ctype.h>
 #include <sys/stat.h>
 
-/*
- * Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
- * civil_from_days).  Done by hand rather than with gmtime_r + snprintf:
- * walk formats eight times per NTFS entry, and this was the hot spot.
- */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
 static char *put2(char *p, unsigned v)
 {
 	p[0] = (char)('0' + v / 10);
@@ -59,7 +37,7 @@ void lt_time_iso(char *out, const struct lt_time *t)
 		static _Thread_local unsigned lmo, ld;
 
 		if (days != last_days) {
-			civil_from_days(days, &ly, &lmo, &ld);
+			lt_civil_from_days(days, &ly, &lmo, &ld);
 			last_days = days;
 		}
 		y = ly;

@@ -481,18 +481,6 @@ int lt_parse_duration(const char *s, int64_t *ns, struct lt_err *err)
 	return LT_OK;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 int lt_parse_iso_utc(const char *s, int64_t *ns)
 {
@@ -511,7 +499,7 @@ int lt_parse_iso_utc(const char *s, int64_t *ns)
 	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    se > 60)
 		return LT_E_ARG;
-	*ns = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	*ns = (lt_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	       h * 3600 + mi * 60 + se) * 1000000000ll;
 	return LT_OK;
 }

@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "leaktriage/proxy.h"
+#include "leaktriage/timefmt.h"
 
 #define BUF_CAP (4 * LT_LOG_MAX_LINE)
 #define SCRATCH_CAP(n) (2 * (n) + 256)
@@ -270,21 +271,6 @@ static bool ieq(const char *a, size_t n, const char *lit)
 
 /* ---- time --------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool valid_date(int64_t y, unsigned m, unsigned d)
 {
 	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30,
@@ -332,7 +318,7 @@ static bool w3c_date(struct parser *p, const char *s, size_t n, int64_t *days)
 	    !dig2(s + 8, &d) || !valid_date(y, m, d))
 		return false;
 	memcpy(p->w3c_day, s, 10);
-	p->w3c_days = days_from_civil(y, m, d);
+	p->w3c_days = lt_days_from_civil(y, m, d);
 	*days = p->w3c_days;
 	return true;
 }
@@ -412,7 +398,7 @@ static bool clf_time(struct parser *p, const char *s, int64_t *ns)
 		    !(mon = month_num(s + 4)) || s[7] != '/' ||
 		    !dig4(s + 8, &y) || !valid_date(y, (unsigned)mon, d))
 			return false;
-		days = days_from_civil(y, (unsigned)mon, d);
+		days = lt_days_from_civil(y, (unsigned)mon, d);
 		memcpy(p->clf_day, s + 1, 11);
 		p->clf_days = days;
 	}
