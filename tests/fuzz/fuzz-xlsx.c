@@ -20,31 +20,10 @@
 #include "triage/core/compat.h"
 #include "leaktriage/extract.h"
 #include "leaktriage/json.h"
+#include "tests/unit/memin.h"
 #include "scanners/extract/ooxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct mem {
-	const uint8_t *p;
-	size_t len, step;
-};
-
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
-		    size_t *got, struct lt_err *err)
-{
-	struct mem *m = src;
-	size_t n;
-
-	if (off >= m->len) {
-		*got = 0;
-		return 0;
-	}
-	n = LT_MIN(len, m->len - (size_t)off);
-	n = LT_MIN(n, m->step);
-	memcpy(buf, m->p + off, n);
-	*got = n;
-	return 0;
-}
 
 struct count {
 	int begins, ends;

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests: an lt_scan_input read() over memory that returns at most
- * `step` bytes per call, so chunk boundaries land anywhere.
+ * Unit and fuzz tests: an lt_scan_input read() over memory that returns
+ * at most `step` bytes per call, so chunk boundaries land anywhere; and
+ * mem_slurp(), a test file read whole.
  */
 #ifndef LT_TEST_MEMIN_H
 #define LT_TEST_MEMIN_H
+
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "leaktriage/scanner.h"
 
@@ -14,7 +18,7 @@ struct mem {
 	size_t step;
 };
 
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
+static inline int mem_read(void *src, uint64_t off, void *buf, size_t len,
 		    size_t *got, struct lt_err *err)
 {
 	struct mem *m = src;
@@ -30,6 +34,32 @@ static int mem_read(void *src, uint64_t off, void *buf, size_t len,
 	memcpy(buf, m->p + off, n);
 	*got = n;
 	return 0;
+}
+
+/* The file at path, malloc'ed; NULL (and *len 0) when it cannot be read. */
+static inline uint8_t *mem_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *p;
+	long n;
+
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc(n > 0 ? (size_t)n : 1);
+	if (p && n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	if (p)
+		*len = (size_t)n;
+	return p;
 }
 
 #endif

@@ -19,50 +19,10 @@
 #include "leaktriage/archive.h"
 #include "leaktriage/buf.h"
 #include "tests/unit/check.h"
+#include "tests/unit/memin.h"
 
 #define DIR "tests/unit/data/archive/"
 #define CSV "氏名,生年月日,住所\n検証太郎,1970-01-01,架空県見本市1-2-3\n"
-
-struct mem {
-	const uint8_t *p;
-	size_t len, step;
-};
-
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
-		    size_t *got, struct lt_err *err)
-{
-	struct mem *m = src;
-	size_t n;
-
-	if (off >= m->len) {
-		*got = 0;
-		return 0;
-	}
-	n = LT_MIN(len, m->len - (size_t)off);
-	n = LT_MIN(n, m->step);
-	memcpy(buf, m->p + off, n);
-	*got = n;
-	return 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p = NULL;
-	long n;
-
-	*len = 0;
-	if (!f) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET) && (p = malloc((size_t)n + 1)) &&
-	    fread(p, 1, (size_t)n, f) == (size_t)n)
-		*len = (size_t)n;
-	fclose(f);
-	return p;
-}
 
 /* What a walk gave: one line per member, nested ones as "a!b". */
 struct seen {
@@ -187,7 +147,7 @@ static void walk_file(const char *name, const struct lt_archive_limits *lim,
 	double t;
 
 	snprintf(path, sizeof(path), DIR "%s", name);
-	p = slurp(path, &len);
+	p = mem_slurp(path, &len);
 	CHECK(p != NULL);
 	memset(r, 0, sizeof(*r));
 	memset(&s1, 0, sizeof(s1));
@@ -285,7 +245,7 @@ static void t_content(void)
 		uint8_t *p;
 
 		snprintf(path, sizeof(path), DIR "%s", files[i]);
-		p = slurp(path, &len);
+		p = mem_slurp(path, &len);
 		memset(&s, 0, sizeof(s));
 		lt_buf_init(&s.log, 1 << 20);
 		lt_buf_init(&s.want_content, 1 << 20);
@@ -308,7 +268,7 @@ static int first_mtime_cb(const struct lt_archive_member *m, void *u)
 static void t_fields(void)
 {
 	size_t len;
-	uint8_t *p = slurp(DIR "nested.zip", &len);
+	uint8_t *p = mem_slurp(DIR "nested.zip", &len);
 	struct mem m = { p, len, len };
 	struct lt_scan_input in = { "nested.zip", len, NULL, mem_read, &m };
 	struct lt_protection_summary whole;
@@ -481,7 +441,7 @@ static void t_broken(void)
 		static const char crc_want[] =
 			"名簿.csv warn=ZIP bad CRC: ";
 		size_t len, cd;
-		uint8_t *p = slurp(DIR "cp932.zip", &len);
+		uint8_t *p = mem_slurp(DIR "cp932.zip", &len);
 
 		p[14] ^= 0xFF;                          /* local header CRC */
 		for (cd = 0; cd + 4 < len && memcmp(p + cd, "PK\1\2", 4); cd++)

@@ -16,56 +16,9 @@
 #include "leaktriage/extract.h"
 #include "leaktriage/protect.h"
 #include "tests/unit/check.h"
+#include "tests/unit/memin.h"
 
 #define DATA "tests/unit/data/protect/"
-
-struct mem {
-	const uint8_t *p;
-	size_t len, step;
-};
-
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
-		    size_t *got, struct lt_err *err)
-{
-	struct mem *m = src;
-	size_t n;
-
-	(void)err;
-	if (off >= m->len) {
-		*got = 0;
-		return 0;
-	}
-	n = LT_MIN(len, m->len - (size_t)off);
-	n = LT_MIN(n, m->step);
-	memcpy(buf, m->p + off, n);
-	*got = n;
-	return 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p;
-	long n;
-
-	*len = 0;
-	if (!f) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc(n > 0 ? (size_t)n : 1);
-	if (p && n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	if (p)
-		*len = (size_t)n;
-	return p;
-}
 
 /* Check p both ways; the results must agree.  Returns the code. */
 static int check_mem(const uint8_t *p, size_t len, int kind,
@@ -98,7 +51,7 @@ static int check_file(const char *path, int kind, struct lt_protection *o,
 		      struct lt_err *e)
 {
 	size_t len;
-	uint8_t *p = slurp(path, &len);
+	uint8_t *p = mem_slurp(path, &len);
 	int rc;
 
 	if (!p) {
@@ -258,7 +211,7 @@ static void test_kinds(void)
 		enum lt_kind k;
 
 		snprintf(path, sizeof(path), DATA "%s", t[i].name);
-		p = slurp(path, &len);
+		p = mem_slurp(path, &len);
 		if (!p) {
 			CHECK(0);
 			continue;
@@ -422,7 +375,7 @@ static int cnt_end(void *u)
 static void test_sheetprot_reads(void)
 {
 	size_t len;
-	uint8_t *p = slurp(DATA "xls-sheetprot.xls", &len);
+	uint8_t *p = mem_slurp(DATA "xls-sheetprot.xls", &len);
 	struct lt_scan_input in = { "t", len, p, NULL, NULL };
 	int counts[2] = { 0, 0 };
 	struct lt_extract_sink sink = { cnt_begin, cnt_row, cnt_end, counts };

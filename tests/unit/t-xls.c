@@ -14,56 +14,9 @@
 #include "leaktriage/extract.h"
 #include "leaktriage/json.h"
 #include "tests/unit/check.h"
+#include "tests/unit/memin.h"
 
 #define DATA "tests/unit/data/xls/"
-
-struct mem {
-	const uint8_t *p;
-	size_t len, step;
-};
-
-static int mem_read(void *src, uint64_t off, void *buf, size_t len,
-		    size_t *got, struct lt_err *err)
-{
-	struct mem *m = src;
-	size_t n;
-
-	(void)err;
-	if (off >= m->len) {
-		*got = 0;
-		return 0;
-	}
-	n = LT_MIN(len, m->len - (size_t)off);
-	n = LT_MIN(n, m->step);
-	memcpy(buf, m->p + off, n);
-	*got = n;
-	return 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p = NULL;
-	long n;
-
-	*len = 0;
-	if (!f) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc(n > 0 ? (size_t)n : 1);
-	if (p && n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	if (p)
-		*len = (size_t)n;
-	return p;
-}
 
 /* "sheet!row:cell|cell\n" per row; numbers as #text, dates as @text. */
 struct coll {
@@ -172,7 +125,7 @@ static int extract(const char *name, char **out, struct lt_extract_info *info,
 	struct result first = { 0 }, r;
 
 	snprintf(path, sizeof(path), DATA "%s", name);
-	p = slurp(path, &len);
+	p = mem_slurp(path, &len);
 	CHECK(p != NULL);
 	if (!p)
 		return -1;
@@ -322,7 +275,7 @@ static void test_bad(void)
 		char *out = NULL;
 		int rc;
 		size_t len;
-		uint8_t *p = slurp("tests/unit/data/protect/xls-rc4-cryptoapi."
+		uint8_t *p = mem_slurp("tests/unit/data/protect/xls-rc4-cryptoapi."
 				   "xls",
 				   &len);
 		struct result r;
@@ -362,7 +315,7 @@ static void test_not_xls(void)
 static void test_stop(void)
 {
 	size_t len;
-	uint8_t *p = slurp(DATA "meibo.xls", &len);
+	uint8_t *p = mem_slurp(DATA "meibo.xls", &len);
 	struct result r;
 
 	if (!p) {
