@@ -36,6 +36,7 @@
 #include "leaktriage/buf.h"
 #include "leaktriage/json.h"
 #include "leaktriage/timefmt.h"
+#include "triage/evidence/ewf.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -1636,26 +1637,6 @@ static void *hasher_main(void *arg)
 
 /* --- packers: EWF chunks compressed in parallel --------------------------- */
 
-static int ewf_fail(struct lt_err *err, enum lt_code code,
-		    libewf_error_t **e, const char *what)
-{
-	char msg[LT_ERR_MSG_MAX];
-	size_t i;
-
-	msg[0] = '\0';
-	if (*e) {
-		libewf_error_backtrace_sprint(*e, msg, sizeof(msg));
-		libewf_error_free(e);
-	}
-	for (i = 0; msg[i]; i++)
-		if (msg[i] == '\n' || msg[i] == '\r')
-			msg[i] = ' ';
-	while (i && msg[i - 1] == ' ')
-		msg[--i] = '\0';
-	return lt_err_set(err, code, "%s: %s", what,
-			  msg[0] ? msg : "libewf error");
-}
-
 static void put_le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -1682,8 +1663,9 @@ static int pack_chunk(struct packer *p, struct slot *s, size_t i)
 					      &pk->is_compressed, &pk->checksum,
 					      &pk->write_checksum, &e);
 	if (n < 0)
-		return ewf_fail(&p->err, LT_E_DEP, &e, "cannot compress a "
-				"chunk");
+		return lt_ewf_fail(&p->err, LT_E_DEP, &e,
+				   "cannot compress a "
+				   "chunk");
 	if (pk->is_compressed) {
 		if (clen + 4 > r->pk_stride)
 			return lt_err_set(&p->err, LT_E_DEP, "libewf made a "
@@ -1741,14 +1723,14 @@ static libewf_handle_t *scratch_handle(struct run *r, int k,
 
 	snprintf(path, sizeof(path), "%s/packer%d", r->scratch, k);
 	if (libewf_handle_initialize(&h, &e) != 1) {
-		ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
+		lt_ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
 		return NULL;
 	}
 	if (libewf_handle_open(h, names, 1, LIBEWF_OPEN_WRITE, &e) != 1 ||
 	    libewf_handle_set_format(h, LIBEWF_FORMAT_ENCASE6, &e) != 1 ||
 	    libewf_handle_set_bytes_per_sector(h, r->ss, &e) != 1 ||
 	    libewf_handle_set_compression_values(h, level, 0, &e) != 1) {
-		ewf_fail(err, LT_E_DEP, &e, "cannot set up a packer");
+		lt_ewf_fail(err, LT_E_DEP, &e, "cannot set up a packer");
 		libewf_handle_free(&h, NULL);
 		return NULL;
 	}
@@ -1872,7 +1854,8 @@ static int ewf_header(libewf_handle_t *h, const char *id, const char *v,
 						strlen(id),
 						(const uint8_t *)v, strlen(v),
 						&e) != 1)
-		return ewf_fail(err, LT_E_DEP, &e, "cannot set the E01 header");
+		return lt_ewf_fail(err, LT_E_DEP, &e,
+				   "cannot set the E01 header");
 	return LT_OK;
 }
 
@@ -1887,10 +1870,11 @@ static int ewf_start(struct lt_acquisition *a, libewf_handle_t **out,
 	int rc = LT_OK;
 
 	if (libewf_handle_initialize(&h, &e) != 1)
-		return ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
+		return lt_ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
 	if (libewf_handle_open(h, names, 1, LIBEWF_OPEN_WRITE, &e) != 1) {
-		rc = ewf_fail(err, LT_E_IO, &e, "cannot open the E01 for "
-			      "writing");
+		rc = lt_ewf_fail(err, LT_E_IO, &e,
+				 "cannot open the E01 for "
+				 "writing");
 		goto out;
 	}
 	/* No media size: streaming mode, see the file comment. */
@@ -1905,8 +1889,9 @@ static int ewf_start(struct lt_acquisition *a, libewf_handle_t **out,
 	    libewf_handle_set_media_flags(h, a->is_dev ?
 					  LIBEWF_MEDIA_FLAG_PHYSICAL : 0,
 					  &e) != 1) {
-		rc = ewf_fail(err, LT_E_DEP, &e, "cannot set the E01 media "
-			      "values");
+		rc = lt_ewf_fail(err, LT_E_DEP, &e,
+				 "cannot set the E01 media "
+				 "values");
 		goto out;
 	}
 	if (uname(&u) == 0)
@@ -1953,23 +1938,23 @@ static int ewf_finish(struct lt_acquisition *a, libewf_handle_t *h,
 
 		if (libewf_handle_append_acquiry_error(h, first, last - first,
 						       &e) != 1)
-			rc = ewf_fail(err, LT_E_DEP, &e, "cannot record the "
-				      "acquisition errors in the E01");
+			rc = lt_ewf_fail(err, LT_E_DEP, &e,
+					 "cannot record the "
+					 "acquisition errors in the E01");
 	}
 	if (!rc && (res->hashes & LT_HASH_MD5) &&
 	    libewf_handle_set_utf8_hash_value_md5(h, (const uint8_t *)res->md5,
 						  32, &e) != 1)
-		rc = ewf_fail(err, LT_E_DEP, &e, "cannot store the MD5");
+		rc = lt_ewf_fail(err, LT_E_DEP, &e, "cannot store the MD5");
 	if (!rc && (res->hashes & LT_HASH_SHA1) &&
-	    libewf_handle_set_utf8_hash_value_sha1(h,
-						   (const uint8_t *)res->sha1,
-						   40, &e) != 1)
-		rc = ewf_fail(err, LT_E_DEP, &e, "cannot store the SHA1");
+	    libewf_handle_set_utf8_hash_value_sha1(
+		h, (const uint8_t *)res->sha1, 40, &e) != 1)
+		rc = lt_ewf_fail(err, LT_E_DEP, &e, "cannot store the SHA1");
 	if (libewf_handle_write_finalize(h, &e) < 0 && !rc)
-		rc = ewf_fail(err, LT_E_IO, &e, "cannot finish the E01");
+		rc = lt_ewf_fail(err, LT_E_IO, &e, "cannot finish the E01");
 	libewf_error_free(&e);
 	if (libewf_handle_close(h, &e) != 0 && !rc)
-		rc = ewf_fail(err, LT_E_IO, &e, "cannot close the E01");
+		rc = lt_ewf_fail(err, LT_E_IO, &e, "cannot close the E01");
 	libewf_error_free(&e);
 	return rc;
 }
@@ -2172,7 +2157,7 @@ static int write_slot(struct run *r, libewf_handle_t *h, struct slot *s,
 		if (w >= 0 && !e)
 			return lt_err_set(err, LT_E_IO, "cannot write '%s': "
 					  "short write", a->image_path);
-		return ewf_fail(err, LT_E_IO, &e, "cannot write the E01");
+		return lt_ewf_fail(err, LT_E_IO, &e, "cannot write the E01");
 	}
 	if (s->pack_failed) {
 		for (i = 0; i < (size_t)r->npackers; i++)
@@ -2195,8 +2180,9 @@ static int write_slot(struct run *r, libewf_handle_t *h, struct slot *s,
 				return lt_err_set(err, LT_E_IO, "cannot write "
 						  "'%s': short write",
 						  a->image_path);
-			return ewf_fail(err, LT_E_IO, &e, "cannot write the "
-					"E01");
+			return lt_ewf_fail(err, LT_E_IO, &e,
+					   "cannot write the "
+					   "E01");
 		}
 	}
 	return LT_OK;

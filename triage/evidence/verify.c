@@ -12,6 +12,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/acquire.h"
+#include "triage/evidence/ewf.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -403,26 +404,6 @@ int lt_acquire_log_hashes(const char *image, char *md5, char *sha1,
 
 /* --- reading and hashing ------------------------------------------------- */
 
-static int ewf_fail(struct lt_err *err, enum lt_code code,
-		    libewf_error_t **e, const char *what)
-{
-	char msg[LT_ERR_MSG_MAX];
-	size_t i;
-
-	msg[0] = '\0';
-	if (*e) {
-		libewf_error_backtrace_sprint(*e, msg, sizeof(msg));
-		libewf_error_free(e);
-	}
-	for (i = 0; msg[i]; i++)
-		if (msg[i] == '\n' || msg[i] == '\r')
-			msg[i] = ' ';
-	while (i && msg[i - 1] == ' ')
-		msg[--i] = '\0';
-	return lt_err_set(err, code, "%s: %s", what,
-			  msg[0] ? msg : "libewf error");
-}
-
 static bool want_stop(const struct lt_verify_cb *cb)
 {
 	return cb && cb->stop && cb->stop(cb->udata);
@@ -451,14 +432,15 @@ static int verify_ewf(struct lt_verify_result *res,
 
 	if (libewf_glob(res->image, strlen(res->image), LIBEWF_FORMAT_UNKNOWN,
 			&names, &count, &e) != 1)
-		return ewf_fail(err, LT_E_CORRUPT, &e, "cannot find the E01 "
-				"segments");
+		return lt_ewf_fail(err, LT_E_CORRUPT, &e,
+				   "cannot find the E01 "
+				   "segments");
 	if (libewf_handle_initialize(&eh, &e) != 1) {
-		rc = ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
+		rc = lt_ewf_fail(err, LT_E_DEP, &e, "cannot start libewf");
 		goto out;
 	}
 	if (libewf_handle_open(eh, names, count, LIBEWF_OPEN_READ, &e) != 1) {
-		rc = ewf_fail(err, LT_E_CORRUPT, &e, "cannot open the E01");
+		rc = lt_ewf_fail(err, LT_E_CORRUPT, &e, "cannot open the E01");
 		goto out;
 	}
 	/* Corrupt chunks read as zeros and are listed as checksum errors,
@@ -466,8 +448,9 @@ static int verify_ewf(struct lt_verify_result *res,
 	if (libewf_handle_set_read_zero_chunk_on_error(eh, 1, &e) != 1 ||
 	    libewf_handle_get_media_size(eh, &size, &e) != 1 ||
 	    libewf_handle_get_bytes_per_sector(eh, &bps, &e) != 1) {
-		rc = ewf_fail(err, LT_E_CORRUPT, &e, "cannot read the E01 "
-			      "media values");
+		rc = lt_ewf_fail(err, LT_E_CORRUPT, &e,
+				 "cannot read the E01 "
+				 "media values");
 		goto out;
 	}
 	r = libewf_handle_get_utf8_hash_value_md5(eh, (uint8_t *)res->image_md5,
@@ -500,9 +483,11 @@ static int verify_ewf(struct lt_verify_result *res,
 
 			snprintf(what, sizeof(what), "cannot read the E01 at "
 				 "byte %" PRIu64, done);
-			rc = n < 0 ? ewf_fail(err, LT_E_CORRUPT, &e, what) :
-			     lt_err_set(err, LT_E_CORRUPT, "%s: the data ends "
-					"early", what);
+			rc = n < 0 ? lt_ewf_fail(err, LT_E_CORRUPT, &e, what)
+				   : lt_err_set(err, LT_E_CORRUPT,
+						"%s: the data ends "
+						"early",
+						what);
 			goto out;
 		}
 		lt_hash_update(h, buf, (size_t)n);
@@ -511,8 +496,9 @@ static int verify_ewf(struct lt_verify_result *res,
 	}
 	res->size = done;
 	if (libewf_handle_get_number_of_checksum_errors(eh, &nerr, &e) != 1) {
-		rc = ewf_fail(err, LT_E_CORRUPT, &e, "cannot read the E01 "
-			      "checksum errors");
+		rc = lt_ewf_fail(err, LT_E_CORRUPT, &e,
+				 "cannot read the E01 "
+				 "checksum errors");
 		goto out;
 	}
 	res->checksum_errors = nerr;
