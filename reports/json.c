@@ -264,7 +264,6 @@ static int write_json(const struct lt_report *r,
 	struct lt_buf buf, *out = &buf;
 	struct lt_json j;
 	size_t i;
-	int rc;
 
 	lt_buf_init(&buf, (size_t)1 << 30);
 	lt_json_init(&j, out);
@@ -389,13 +388,7 @@ static int write_json(const struct lt_report *r,
 	}
 	lt_json_obj_end(&j);
 	lt_buf_addc(out, '\n');
-	if (lt_buf_status(out)) {
-		lt_buf_release(out);
-		return lt_err_set(err, LT_E_NOMEM, "out of memory");
-	}
-	rc = part(NULL, out, udata, err);
-	lt_buf_release(out);
-	return rc;
+	return lt_report_emit(out, part, udata, err);
 }
 
 const struct lt_report_writer lt_report_json = {

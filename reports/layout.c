@@ -1077,3 +1077,16 @@ void lt_report_doc_free(struct lt_doc *d)
 	free(d->blocks);
 	free(d);
 }
+
+int lt_report_emit(struct lt_buf *b, lt_report_part_fn part, void *udata,
+		   struct lt_err *err)
+{
+	int rc;
+
+	if (lt_buf_status(b))
+		rc = lt_err_set(err, LT_E_NOMEM, "out of memory");
+	else
+		rc = part(NULL, b, udata, err);
+	lt_buf_release(b);
+	return rc;
+}

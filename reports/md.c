@@ -64,7 +64,6 @@ static int write_md(const struct lt_report *r, const struct lt_report_fmt *fmt,
 	struct lt_doc *d;
 	struct lt_buf b;
 	size_t i;
-	int rc;
 
 	LT_TRY(lt_report_doc_build(r, fmt, &d, err));
 	lt_buf_init(&b, (size_t)1 << 30);
@@ -91,13 +90,7 @@ static int write_md(const struct lt_report *r, const struct lt_report_fmt *fmt,
 	/* One newline at the end, not two. */
 	if (b.len > 1 && !lt_buf_status(&b))
 		b.buf[--b.len] = '\0';
-	if (lt_buf_status(&b)) {
-		lt_buf_release(&b);
-		return lt_err_set(err, LT_E_NOMEM, "out of memory");
-	}
-	rc = part(NULL, &b, udata, err);
-	lt_buf_release(&b);
-	return rc;
+	return lt_report_emit(&b, part, udata, err);
 }
 
 const struct lt_report_writer lt_report_md = {

@@ -267,7 +267,6 @@ static int write_text(const struct lt_report *r,
 	struct lt_doc *d;
 	struct lt_buf b;
 	size_t i;
-	int rc;
 
 	LT_TRY(lt_report_doc_build(r, fmt, &d, err));
 	lt_buf_init(&b, (size_t)1 << 30);
@@ -294,13 +293,7 @@ static int write_text(const struct lt_report *r,
 			lt_buf_addc(&b, '\n');
 	}
 	lt_report_doc_free(d);
-	if (lt_buf_status(&b)) {
-		lt_buf_release(&b);
-		return lt_err_set(err, LT_E_NOMEM, "out of memory");
-	}
-	rc = part(NULL, &b, udata, err);
-	lt_buf_release(&b);
-	return rc;
+	return lt_report_emit(&b, part, udata, err);
 }
 
 const struct lt_report_writer lt_report_text = {

@@ -343,6 +343,11 @@ struct lt_report_writer {
 extern const struct lt_report_writer lt_report_text, lt_report_md,
 	lt_report_csv, lt_report_json, lt_report_html;
 
+/* For writers: hand b, a whole output, to part (LT_E_NOMEM instead when
+ * b ran out of memory), then release b.  Returns what part returned. */
+int lt_report_emit(struct lt_buf *b, lt_report_part_fn part, void *udata,
+		   struct lt_err *err);
+
 /* NULL if unknown.  lt_report_writer_list() ends with NULL. */
 const struct lt_report_writer *lt_report_writer_find(const char *name);
 const struct lt_report_writer *const *lt_report_writer_list(void);
