@@ -9,8 +9,10 @@
  * Results go to the writer (the calling thread) as messages on a bounded
  * queue, so memory stays bounded however many records a file holds.
  *
- * Key material never leaves the worker: it is turned into keyed hashes
- * (HMAC-SHA-256 with the case secret, first 16 bytes) before queueing.
+ * Key material (normalized name + birthdate etc.) never reaches the
+ * database: the writer turns it into keyed hashes (HMAC-SHA-256 with the
+ * case secret, first 16 bytes, leaktriage/keyhash.h) a message at a time,
+ * and the message's copy is wiped when it is freed.
  */
 #include "triage/core/compat.h"
 #include "leaktriage/archive.h"
@@ -19,14 +21,13 @@
 #include "leaktriage/recblock.h"
 #include "leaktriage/extract.h"
 #include "leaktriage/hash.h"
+#include "leaktriage/keyhash.h"
 #include "leaktriage/scan.h"
 #include "leaktriage/scanner.h"
 #include "leaktriage/table.h"
 #include "leaktriage/walk.h"
 
-#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -267,52 +268,6 @@ static void flush_batch(struct worker *w)
 		free(w->batch);
 	}
 	w->batch = NULL;
-}
-
-/*
- * HMAC-SHA-256(secret, kind || material), first KEY_LEN bytes (RFC 2104).
- * The inner and outer SHA-256 states after the padded key blocks are
- * computed once; each key then costs two short hashes.  (The EVP_MAC
- * route, a context duplicated per call, was the scan's hot spot; the
- * low-level SHA-256 API is deprecated in OpenSSL 3 but still provided.)
- */
-struct hmac {
-	SHA256_CTX inner, outer;
-};
-
-static void keyed(const struct hmac *h, int kind, const char *s, size_t len,
-		  uint8_t out[KEY_LEN])
-{
-	uint8_t inner[SHA256_DIGEST_LENGTH], md[SHA256_DIGEST_LENGTH];
-	uint8_t k = (uint8_t)kind;
-	SHA256_CTX c = h->inner;
-
-	SHA256_Update(&c, &k, 1);
-	SHA256_Update(&c, s, len);
-	SHA256_Final(inner, &c);
-	c = h->outer;
-	SHA256_Update(&c, inner, sizeof(inner));
-	SHA256_Final(md, &c);
-	memcpy(out, md, KEY_LEN);
-}
-
-static int hmac_init(struct hmac *h, const uint8_t *secret, struct lt_err *err)
-{
-	uint8_t pad[64];
-	int i;
-
-	memset(pad, 0, sizeof(pad));
-	memcpy(pad, secret, 32);
-	for (i = 0; i < 64; i++)
-		pad[i] ^= 0x36;
-	if (!SHA256_Init(&h->inner) || !SHA256_Update(&h->inner, pad, 64))
-		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
-	for (i = 0; i < 64; i++)
-		pad[i] ^= 0x36 ^ 0x5c;
-	if (!SHA256_Init(&h->outer) || !SHA256_Update(&h->outer, pad, 64))
-		return lt_err_set(err, LT_E_DEP, "cannot set up HMAC-SHA-256");
-	OPENSSL_cleanse(pad, sizeof(pad));
-	return LT_OK;
 }
 
 static int on_record(const struct lt_record *r, void *udata)
@@ -1114,7 +1069,10 @@ struct writer {
 	struct lt_err *err;
 	bool in_tx;
 	uint64_t kill_after;   /* test hook, see below */
-	struct hmac hmac;
+	struct lt_keyhash kh;  /* person keys, leaktriage/keyhash.h */
+	struct lt_keyhash_in *kin; /* one M_RECORDS' keys to hash ... */
+	uint8_t (*kout)[LT_KEYHASH_LEN]; /* ... and their hashes */
+	size_t kalloc;
 	struct lt_buf block;   /* packed records of one M_RECORDS */
 };
 
@@ -1278,6 +1236,25 @@ static int handle(struct writer *wr, struct msg *m)
 	return LT_OK;
 }
 
+/* Room for n keys of one M_RECORDS message. */
+static int key_room(struct writer *wr, size_t n)
+{
+	struct lt_keyhash_in *kin;
+	uint8_t (*kout)[LT_KEYHASH_LEN];
+
+	if (n <= wr->kalloc)
+		return LT_OK;
+	kin = realloc(wr->kin, n * sizeof(*kin));
+	if (kin)
+		wr->kin = kin;
+	kout = kin ? realloc(wr->kout, n * sizeof(*kout)) : NULL;
+	if (!kout)
+		return lt_err_set(wr->err, LT_E_NOMEM, "out of memory");
+	wr->kout = kout;
+	wr->kalloc = n;
+	return LT_OK;
+}
+
 /* Records (one row per block, leaktriage/recblock.h) or a YARA hit. */
 static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
 {
@@ -1288,8 +1265,25 @@ static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
 	case M_RECORDS: {
 		sqlite3_stmt *st = wr->ins_rec;
 		uint32_t elems = 0;
+		size_t nk = 0;
 
+		LT_TRY(key_room(wr, m->nrecs * LT_KEY_COUNT));
+		for (i = 0; i < m->nrecs; i++) {
+			const struct rec *r = &m->recs[i];
+
+			for (k = 0; k < LT_KEY_COUNT; k++)
+				if (r->has & (1u << k)) {
+					struct lt_keyhash_in *x = &wr->kin[nk];
+
+					x->s = m->keymat.buf + r->koff[k];
+					x->len = r->klen[k];
+					x->kind = (uint8_t)k;
+					x->out = wr->kout[nk++];
+				}
+		}
+		lt_keyhash_many(&wr->kh, wr->kin, nk);
 		wr->block.len = 0;
+		nk = 0;
 		for (i = 0; i < m->nrecs; i++) {
 			const struct rec *r = &m->recs[i];
 			struct lt_recpacked p;
@@ -1300,9 +1294,8 @@ static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
 			elems |= r->elems;
 			for (k = 0; k < LT_KEY_COUNT; k++)
 				if (r->has & (1u << k))
-					keyed(&wr->hmac, k,
-					      m->keymat.buf + r->koff[k],
-					      r->klen[k], p.keys[k]);
+					memcpy(p.keys[k], wr->kout[nk++],
+					       LT_KEYHASH_LEN);
 			lt_recblock_put(&wr->block, &p);
 		}
 		if (lt_buf_status(&wr->block))
@@ -1546,7 +1539,7 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	wr.stats = stats;
 	wr.err = err;
 	lt_buf_init(&wr.block, (size_t)64 << 20);
-	LT_TRY(hmac_init(&wr.hmac, opts->key, err));
+	LT_TRY(lt_keyhash_init(&wr.kh, opts->key, 32, true, err));
 	/* Test hook: LT_TEST_DEFER_MAX=0 writes every file's row when it
 	 * begins (the path of files with many records), so that the resume
 	 * test kills in the middle of such files as well. */
@@ -1745,6 +1738,9 @@ out:
 	sqlite3_finalize(wr.ins_full);
 	sqlite3_finalize(wr.ins_rec);
 	lt_buf_release(&wr.block);
+	free(wr.kin);
+	free(wr.kout);
+	lt_keyhash_wipe(&wr.kh);
 	sqlite3_finalize(wr.ins_yara);
 	sqlite3_finalize(wr.upd_file);
 	for (i = 0; wr.open && wr.pend && i < nworkers; i++) {
