@@ -148,10 +148,12 @@ typedef int (*lt_member_fn)(const struct lt_archive_member *m, void *udata);
  * LT_SCAN_MAX_MEM + 1 MiB per walk, plus the memory file of the current
  * member (at most max_member_size); a nested walk adds its own.
  *
- * NEEDSWORK: ZIP members without an extended timestamp, CAB, LZH level
- * 0/1 and RAR4 members carry local (DOS) times, which libarchive turns
- * into seconds with the process's time zone: run with TZ=UTC to get them
- * as written.
+ * Member times: ZIP members without an extended timestamp, CAB, LZH
+ * level 0/1 and RAR4 members carry local (DOS) times, which libarchive
+ * turns into seconds with the process's time zone.  `scan` sets that zone
+ * from its --tz ZONE (UTC by default, lt_tz_apply()) before any walk, so
+ * such times are read in the zone the examiner named; scan does not store
+ * member times today.  Another caller gets them in its own TZ.
  */
 int lt_archive_walk(const struct lt_scan_input *in,
 		    const struct lt_archive_limits *lim, lt_member_fn fn,

@@ -30,7 +30,9 @@
  *   w3c       Other W3C extended logs (IIS, ...): as elff, but s-ip/s-port
  *             (the web server) are the destination when no cs-host,
  *             cs(Host), cs-uri or r-* field says otherwise, and a log
- *             without a date column takes the day of its #Date: header.
+ *             without a date column takes the day of its #Date: header,
+ *             and the next day each time the time of day steps back
+ *             by more than an hour (a log that runs past midnight).
  *             Both: several #Fields: headers may occur in one file, each
  *             applies to the lines after it; values are separated by runs
  *             of blanks; "..." quotes may hold blanks (a doubled "" is a

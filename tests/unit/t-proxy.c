@@ -1075,6 +1075,36 @@ static void test_edges(void)
 		CHECK(c.v[0].ts_ns == iso("2016-03-01T12:29:59"));
 	evs_free(&c);
 
+	/* W3C time only: past midnight is the next day (a step back of
+	 * more than an hour), a small step back (lines written out of turn)
+	 * and a long quiet gap forward are not; a new #Date: starts again;
+	 * the #Date: time itself counts */
+	CHECK(mem("#Date: 2015-05-21 23:59:58\n"
+		  "#Fields: time c-ip cs-uri\n"
+		  "23:59:59 10.0.0.1 http://a.example/\n"
+		  "23:50:00 10.0.0.1 http://a.example/\n"
+		  "00:00:01 10.0.0.1 http://a.example/\n"
+		  "08:00:00 10.0.0.1 http://a.example/\n"
+		  "21:00:00 10.0.0.1 http://a.example/\n"
+		  "19:30:00 10.0.0.1 http://a.example/\n"
+		  "#Date: 2015-05-21 23:00:00\n"
+		  "23:30:00 10.0.0.1 http://a.example/\n"
+		  "#Date: 2015-06-01 23:59:59\n"
+		  "00:00:00 10.0.0.1 http://a.example/\n",
+		  LT_LOG_W3C, &c, &st) == LT_OK);
+	CHECK(st.events == 8 && st.bad == 0);
+	if (c.n == 8) {
+		CHECK(c.v[0].ts_ns == iso("2015-05-21T23:59:59"));
+		CHECK(c.v[1].ts_ns == iso("2015-05-21T23:50:00"));
+		CHECK(c.v[2].ts_ns == iso("2015-05-22T00:00:01"));
+		CHECK(c.v[3].ts_ns == iso("2015-05-22T08:00:00"));
+		CHECK(c.v[4].ts_ns == iso("2015-05-22T21:00:00"));
+		CHECK(c.v[5].ts_ns == iso("2015-05-23T19:30:00"));
+		CHECK(c.v[6].ts_ns == iso("2015-05-21T23:30:00"));
+		CHECK(c.v[7].ts_ns == iso("2015-06-02T00:00:00"));
+	}
+	evs_free(&c);
+
 	/* W3C: no header yet, field count, headers mid-file, time only
 	 * without #Date:, x-timestamp-unix, unterminated quote */
 	CHECK(mem("2015-05-21 02:00:01 10.0.0.1 GET /a\n"

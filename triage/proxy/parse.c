@@ -143,7 +143,9 @@ struct parser {
 	/* W3C / ELFF state */
 	bool w3c_ok, sgos, w3c_has_date;
 	uint32_t w3c_cols;
-	int64_t w3c_hdr_days; /* from #Date:, -1 if none */
+	int64_t w3c_hdr_days; /* from #Date:, INT64_MIN if none */
+	int64_t w3c_last_tod; /* time of day of the last time-only line (or
+			       * of #Date:), ns; -1 if none */
 	unsigned char w3c_role[MAX_COLS];
 
 	/* Zeek TSV state */
@@ -881,8 +883,14 @@ static int w3c_header(struct parser *p, char *s, size_t n)
 	} else if (has_prefix(s, n, "#Date:")) {
 		pos = s + 6;
 		if (next_tok(&pos, end, &tok, &tl) &&
-		    w3c_date(p, tok, tl, &days))
+		    w3c_date(p, tok, tl, &days)) {
+			int64_t t;
+
 			p->w3c_hdr_days = days;
+			p->w3c_last_tod = next_tok(&pos, end, &tok, &tl) &&
+						  clock_ns(tok, tl, &t)
+					  ? t : -1;
+		}
 	}
 	return LINE_COMMENT;
 }
@@ -984,6 +992,18 @@ static int w3c_event(struct parser *p, struct val *v, uint32_t mask,
 		   p->w3c_hdr_days != INT64_MIN) {
 		if (!clock_ns(v[R_TIME].s, v[R_TIME].n, &t))
 			return LINE_BAD;
+		/*
+		 * Past midnight: a log that outlives the day of its #Date:
+		 * (IIS set to roll over by size, or never) goes on with
+		 * times of the next day.  Lines are in time order, give or
+		 * take the seconds by which worker threads write them out
+		 * of turn, so a step back of more than an hour is the next
+		 * day, and a forward step of any size (a quiet night) is
+		 * the same day.
+		 */
+		if (p->w3c_last_tod >= 0 && t < p->w3c_last_tod - 3600 * NS)
+			p->w3c_hdr_days++;
+		p->w3c_last_tod = t;
 		ev->ts_ns = p->w3c_hdr_days * 86400 * NS + t - p->tz_ns;
 	} else if (HAS(R_EPOCH)) {
 		if (!epoch_ns(v[R_EPOCH].s, v[R_EPOCH].n, &ns))
@@ -1746,6 +1766,7 @@ static int run(struct source *src, size_t cap, enum lt_log_format fmt,
 	p->fn = fn;
 	p->udata = udata;
 	p->w3c_hdr_days = INT64_MIN;
+	p->w3c_last_tod = -1;
 	p->zeek_sep = '\t';
 	p->zeek_unset[0] = '-';
 	p->zeek_unset_len = 1;
