@@ -772,33 +772,108 @@ static size_t count_fields(const char *s, size_t n, char delim,
 	return nrec;
 }
 
+/*
+ * count_fields() for four delimiters in one pass, for text without a
+ * double quote: then no field hides a delimiter or a line end, records
+ * are the non-empty lines for every delimiter, and each count is one
+ * more than the delimiters on the line.  The same counts as four calls
+ * of count_fields() (the detection read each small file four times
+ * byte by byte: 8% of a scan of many small CSVs).
+ */
+static size_t count_fields4(const char *s, size_t n, const char delim[4],
+			    unsigned counts[4][DETECT_RECORDS])
+{
+	unsigned char map[256] = { 0 }; /* 1..4: delimiter, 5: line end */
+	unsigned f[4] = { 1, 1, 1, 1 };
+	size_t i = 0, nrec = 0;
+	bool empty = true;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		map[(unsigned char)delim[k]] = (unsigned char)(k + 1);
+	map['\r'] = map['\n'] = 5;
+	while (i < n && nrec < DETECT_RECORDS) {
+		char c = s[i++];
+		unsigned m = map[(unsigned char)c];
+
+		if (m < 5) {
+			if (m)
+				f[m - 1]++;
+			empty = false;
+			continue;
+		}
+		if (c == '\r' && i < n && s[i] == '\n')
+			i++;
+		if (!empty) {
+			for (k = 0; k < 4; k++)
+				counts[k][nrec] = f[k];
+			nrec++;
+		}
+		f[0] = f[1] = f[2] = f[3] = 1;
+		empty = true;
+	}
+	if (!empty && nrec < DETECT_RECORDS) {
+		for (k = 0; k < 4; k++)
+			counts[k][nrec] = f[k];
+		nrec++;
+	}
+	return nrec;
+}
+
+/*
+ * The most frequent field count of at least 2 among counts[0..nrec)
+ * (the larger on a tie), with how often it occurs in *mcount (0: none).
+ * Sorted first: counting each against all others was quadratic.
+ */
+static unsigned field_mode(const unsigned *counts, size_t nrec,
+			   size_t *mcount)
+{
+	unsigned v[DETECT_RECORDS], mode = 0;
+	size_t i, j, run;
+
+	for (i = 0; i < nrec; i++) { /* insertion sort: mostly equal */
+		unsigned x = counts[i];
+
+		for (j = i; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	*mcount = 0;
+	for (i = 0; i < nrec; i += run) {
+		for (run = 1; i + run < nrec && v[i + run] == v[i]; run++)
+			;
+		if (v[i] >= 2 && (run > *mcount ||
+				  (run == *mcount && v[i] > mode))) {
+			*mcount = run;
+			mode = v[i];
+		}
+	}
+	return mode;
+}
+
 /* The delimiter giving the most consistent field count, -1 if none. */
 static int detect_delim(const char *s, size_t n)
 {
 	/* on a tie, the delimiter least likely to occur inside values wins */
 	static const enum layout order[] = { LAY_TSV, LAY_SEMI, LAY_PIPE,
 					     LAY_CSV };
-	unsigned counts[DETECT_RECORDS], bmode = 0;
-	size_t k, i, j, nrec, bm = 0, bn = 1;
+	unsigned counts[4][DETECT_RECORDS], bmode = 0;
+	char delim[4];
+	size_t k, nrec = 0, bm = 0, bn = 1;
+	bool quotes = memchr(s, '"', n) != NULL;
 	int best = -1;
 
+	for (k = 0; k < LT_ARRAY_SIZE(order); k++)
+		delim[k] = layout_delim[order[k]];
+	if (!quotes)
+		nrec = count_fields4(s, n, delim, counts);
 	for (k = 0; k < LT_ARRAY_SIZE(order); k++) {
-		size_t mcount = 0;
-		unsigned mode = 0;
+		size_t mcount;
+		unsigned mode;
 
-		nrec = count_fields(s, n, layout_delim[order[k]], counts);
-		for (i = 0; i < nrec; i++) {
-			size_t c = 0;
-
-			if (counts[i] < 2)
-				continue;
-			for (j = 0; j < nrec; j++)
-				c += counts[j] == counts[i];
-			if (c > mcount || (c == mcount && counts[i] > mode)) {
-				mcount = c;
-				mode = counts[i];
-			}
-		}
+		if (quotes)
+			nrec = count_fields(s, n, delim[k], counts[k]);
+		mode = field_mode(counts[k], nrec, &mcount);
 		if (!mcount || mcount * 2 < nrec || (nrec >= 3 && mcount < 2))
 			continue;
 		/* the most consistent, then the most fields */

@@ -463,6 +463,11 @@ static void test_delimiters(void)
 		/* headerless, one column */
 		{ "山田 太郎\r\n佐藤 花子\r\n\r\n鈴木 一郎", "text",
 		  "1:山田 太郎\n2:佐藤 花子\n4:鈴木 一郎\n" },
+		/* old Mac line ends (CR alone), blank lines between */
+		{ "a;b;c\r\r1;2;3\r4;5;6\r", "semicolon",
+		  "1:a|b|c\n3:1|2|3\n4:4|5|6\n" },
+		/* as consistent with tabs as with commas: tabs win */
+		{ "a,b\tc\n1,2\t3\n", "tsv", "1:a,b|c\n2:1,2|3\n" },
 		/* headerless CSV, trailing empty field, no final newline */
 		{ "1,山田,\n2,佐藤,x", "csv", "1:1|山田|\n2:2|佐藤|x\n" },
 	};
