@@ -149,6 +149,7 @@ struct side {
 	char md5[33], sha256[65];
 	struct side_hit *hits;
 	size_t nhits, hits_alloc;
+	double cpu;             /* CPU seconds of the thread, at its end */
 };
 
 struct worker {
@@ -171,6 +172,7 @@ struct worker {
 	uint64_t records;
 	int fail;
 	char init_error[LT_ERR_MSG_MAX];
+	double cpu;             /* CPU seconds of the thread, at its end */
 };
 
 /* --- queue ------------------------------------------------------------ */
@@ -654,6 +656,16 @@ static void side_job(struct side *sd)
 	}
 }
 
+/* CPU seconds of the calling thread (for -v and the benchmarks). */
+static double thread_cpu(void)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t))
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void *side_main(void *arg)
 {
 	struct side *sd = arg;
@@ -671,6 +683,7 @@ static void *side_main(void *arg)
 		sd->busy = false;
 		pthread_cond_broadcast(&sd->cv);
 	}
+	sd->cpu = thread_cpu();
 	pthread_mutex_unlock(&sd->mu);
 	return NULL;
 }
@@ -1048,6 +1061,7 @@ static void *worker_main(void *arg)
 		}
 		out_flush(w, true);
 	}
+	w->cpu = thread_cpu();
 	return NULL;
 }
 
@@ -1526,11 +1540,13 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	struct timespec last, now;
 	int nworkers = LT_MAX(opts->jobs, 1), running = 0, i, rc = LT_OK;
 	uint64_t bytes_total = 0;
+	double cpu0;
 	size_t j;
 
 	memset(&sh, 0, sizeof(sh));
 	memset(&wr, 0, sizeof(wr));
 	memset(stats, 0, sizeof(*stats));
+	cpu0 = thread_cpu();
 	sh.src_path = src_path;
 	sh.opts = opts;
 	sh.stop = stop;
@@ -1730,7 +1746,10 @@ stop_workers:
 		free(ws[i].buf);
 		free(ws[i].whole);
 		side_close(&ws[i].side);
+		stats->cpu_workers += ws[i].cpu;
+		stats->cpu_side += ws[i].side.cpu;
 	}
+	stats->cpu_writer = thread_cpu() - cpu0;
 	if (cb && cb->progress)
 		cb->progress(&prog, cb->udata);
 out:

@@ -233,6 +233,11 @@ int cmd_scan(int argc, char **argv)
 			" protected, %" PRIu64 " not examined, %" PRIu64
 			" errors)", ss.evname, st.files, st.with_pii,
 			st.records, st.protected_, st.not_examined, st.errors);
+		lt_info(2, "'%s': CPU seconds: workers %.2f (extraction, "
+			"classification, small files' hashes and YARA), side "
+			"threads %.2f (large files' hashes and YARA), writer "
+			"%.2f (keyed hashes, case database)", ss.evname,
+			st.cpu_workers, st.cpu_side, st.cpu_writer);
 	}
 	if (stop_flag && status == LT_EXIT_OK)
 		status = LT_EXIT_INTERNAL;

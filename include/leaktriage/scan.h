@@ -5,10 +5,12 @@
  * classified) by worker threads, each with its own image handle; one
  * writer (the calling thread) puts the results into the case DB.
  *
- * Resumable: a file's row is written with status 'scanning' when a worker
- * starts it and updated when it is done; a run that was interrupted leaves
- * 'scanning' rows, which the next run deletes (with their records) before
- * it scans what is not done.  So no record is ever counted twice.
+ * Resumable: a file's row goes in, with its records, in the transaction
+ * that holds its end (small files), or is written with status 'scanning'
+ * when its first records go in and updated when it is done; a run that was
+ * interrupted leaves 'scanning' rows, which the next run deletes (with
+ * their records) before it scans what is not done.  So no record is ever
+ * counted twice.
  */
 #ifndef LEAKTRIAGE_SCAN_H
 #define LEAKTRIAGE_SCAN_H
@@ -47,6 +49,11 @@ struct lt_scan_stats {
 	uint64_t files, scanned, with_pii, records, errors, not_examined;
 	uint64_t protected_;
 	uint64_t resumed_skipped; /* files already done by an earlier run */
+	/* CPU seconds: the workers (reading, typing, extraction and
+	 * classification, and the hashes and YARA of small files), their side
+	 * threads (hashes and YARA of large files), the writer (the calling
+	 * thread: keyed hashes, the database) */
+	double cpu_workers, cpu_side, cpu_writer;
 };
 
 /*
