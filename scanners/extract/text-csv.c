@@ -78,6 +78,34 @@ static const char fffd[3] = { (char)0xEF, (char)0xBF, (char)0xBD };
  * is paid only where there are errors.  `line` follows the parser's rule:
  * CR ends a line, LF ends one unless it follows CR.
  */
+/* ---- eight bytes at a time -------------------------------------------- */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7F7F7F7F7F7F7F7F)
+#define HIGH (ONES * 0x80)
+
+/* The high bit of each byte of x that is zero, and of no other (exact,
+ * unlike the usual test, so the lowest set bit is the first zero byte). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+	return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+static inline uint64_t load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+/* All eight bytes printable ASCII (0x20-0x7F): adding 0x60 to a byte
+ * below 0x80 sets its high bit exactly when it is 0x20 or more. */
+static inline bool printable8(uint64_t x)
+{
+	return !(x & HIGH) && ((x + ONES * 0x60) & HIGH) == HIGH;
+}
+
 struct acct {
 	const char *base; /* output buffer of the current round */
 	size_t pos;       /* lines counted up to base + pos */
@@ -102,10 +130,21 @@ static void acct_count(struct acct *a, size_t at)
 {
 	const char *p = a->base + a->pos, *e = a->base + at;
 
-	for (; p < e; p++) {
+	while (p < e) {
+		if (e - p >= 8) { /* eight bytes without a line end */
+			uint64_t x = load8(p);
+
+			if (!(zero_bytes(x ^ ONES * '\r') |
+			      zero_bytes(x ^ ONES * '\n'))) {
+				p += 8;
+				a->prev_cr = false;
+				continue;
+			}
+		}
 		if (*p == '\r' || (*p == '\n' && !a->prev_cr))
 			a->line++;
 		a->prev_cr = *p == '\r';
+		p++;
 	}
 	a->pos = at;
 }
@@ -486,6 +525,11 @@ static long jp_score(const char *s, size_t len, size_t *ctrl)
 	while (p < e) {
 		uint32_t u;
 
+		if (e - p >= 8 && printable8(load8(p))) {
+			p += 8;
+			prev = 0;
+			continue;
+		}
 		if (*p < 0x80) {
 			if (*p < 0x20 && !(*p >= '\t' && *p <= '\r') &&
 			    *p != 0x1A && *p != 0x1B)
@@ -657,19 +701,23 @@ static int detect_encoding(const uint8_t *s, size_t len, bool eof,
 			r->bom = 2;
 			return LT_OK;
 		}
-		guess = utf16_guess(s, len, scratch);
+		/* UTF-16 of ASCII characters has zero bytes: none, no
+		 * UTF-16 (utf16_guess() would count none) */
+		nul = memchr(s, 0, len);
+		guess = nul ? utf16_guess(s, len, scratch) : ENC_NONE;
 		if (guess != ENC_NONE) {
 			r->enc = guess;
 			return LT_OK;
 		}
-		nul = memchr(s, 0, len);
 		if (nul)
 			return lt_err_set(err, LT_E_CORRUPT,
 					  "NUL byte at offset %zu: binary data, "
 					  "not text",
 					  (size_t)(nul - s));
 	}
-	for (i = 0; i < len && s[i] < 0x80; i++)
+	for (i = 0; i + 8 <= len && !(load8(s + i) & HIGH); i += 8)
+		;
+	for (; i < len && s[i] < 0x80; i++)
 		;
 	if (i == len) {
 		r->provisional = !eof;
@@ -1340,15 +1388,6 @@ static int parse_slow(struct tx *t, const uint8_t **pp, const uint8_t *e)
 	return LT_OK;
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define LOW7 UINT64_C(0x7F7F7F7F7F7F7F7F)
-
-/* The high bit of each byte of x that is zero, and of no other (exact,
- * unlike the usual test, so the lowest set bit is the first zero byte). */
-static inline uint64_t zero_bytes(uint64_t x)
-{
-	return ~(((x & LOW7) + LOW7) | x | LOW7);
-}
 
 /*
  * The first byte at or after p that is c, CR, LF or NUL, eight bytes at a
