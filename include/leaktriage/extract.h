@@ -230,6 +230,8 @@ int lt_extract_docx(const struct lt_scan_input *in,
 struct lt_xls_biff {
 	unsigned version;    /* 8 (BIFF8, Excel 97-2003) or 5 (BIFF5/7) */
 	bool encrypted;      /* a FILEPASS record: the rest was not read */
+	bool decrypted;      /* a FILEPASS record opened with Excel's default
+			      * password: the rest was decrypted */
 	uint32_t sheets;     /* BOUNDSHEET records */
 	uint64_t cells;      /* cells freexl would allocate, all sheets */
 	uint64_t marks;      /* date/time cells and formula results noted */
@@ -246,14 +248,29 @@ struct lt_xls_biff {
  *                 BOF version other than BIFF5/BIFF8; a DIMENSIONS, XF or
  *                 FORMAT record shorter than its fields; more than 8192 XF
  *                 records (past freexl's table); an SST claiming more
- *                 strings than the stream can hold;
+ *                 strings than the stream can hold (or than freexl's
+ *                 1048576); a shared string that freexl would read past
+ *                 the end of its record for ("shared string table: string
+ *                 N header runs past its record", "... runs past its
+ *                 record (16-bit characters)": character counts, option
+ *                 bytes of split strings, rich-text run counts and
+ *                 phonetic data sizes reaching past the record that
+ *                 freexl reads them from; an empty string); a second
+ *                 FILEPASS record;
  *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000
  *                 cells)" when one sheet's DIMENSIONS (or, without one, its
  *                 highest cell) exceeds LT_XLS_MAX_CELLS ("sheet dimensions
  *                 total N cells: too many" for the sum of every allocation
  *                 freexl would make); more than 65535 sheets.
- * A FILEPASS record ends the check with out->encrypted set and LT_OK (the
- * records after it are encrypted).  out is written on LT_OK only.  Pure
+ * A BIFF8 FILEPASS record in the globals before any BOUNDSHEET, with RC4
+ * or RC4 CryptoAPI and Excel's default password "VelvetSweatshop"
+ * (lt_prot_xls_velvet()), sets out->decrypted: the records after it are
+ * decrypted as MS-XLS 2.2.10 says (record headers, BOF, FILEPASS, USREXCL,
+ * FILELOCK, INTERFACEHDR, RRDINFO, RRDHEAD and BOUNDSHEET's lbPlyPos are
+ * clear; the stream offset drives the key stream, re-keyed every 1024
+ * bytes) and checked like any other.  Any other FILEPASS (another
+ * password, XOR obfuscation, BIFF5) ends the check with out->encrypted set
+ * and LT_OK.  out is written on LT_OK only.  Pure
  * function, thread-safe.  Used by lt_extract_xls(); public for tests and
  * the fuzz target.
  */
@@ -294,8 +311,12 @@ int lt_xls_biff_check(const uint8_t *p, size_t len, struct lt_xls_biff *out,
  * Returns LT_OK, a sink's non-zero value (extraction stops; table_end is
  * not called then), or:
  *   LT_E_UNSUPPORTED  the workbook is encrypted (FILEPASS: call
- *                     lt_protection_check() first), or is a BIFF2-4 file
- *                     outside a compound file;
+ *                     lt_protection_check() first) with a password other
+ *                     than Excel's default one, or XOR-obfuscated (not
+ *                     decrypted, even with the default password), or is a
+ *                     BIFF2-4 file outside a compound file.  A workbook
+ *                     encrypted with the default password is decrypted
+ *                     (see lt_xls_biff_check()) and read like any other;
  *   LT_E_CORRUPT, LT_E_LIMIT  from the compound-file reader or
  *                     lt_xls_biff_check(); no Workbook/Book stream; more
  *                     than LT_XLS_MAX_MARKS cells or

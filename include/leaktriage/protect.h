@@ -11,7 +11,8 @@
  * be opened without a secret is not protected, even though it is
  * encrypted: a PDF with an empty user password, and a workbook encrypted
  * with Excel's published default password "VelvetSweatshop" (what Excel
- * writes for a workbook that only has a password to modify).  Such files
+ * writes for a workbook that only has a password to modify; the xls
+ * extractor decrypts such RC4 workbooks with lt_prot_xls_velvet() below).  Such files
  * keep the kind and strength of their encryption and say why in detail.
  * Sheet protection (PROTECT, PASSWORD records) and write reservation
  * (WRITEPROT, FILESHARING) are not encryption: not protected.
@@ -108,5 +109,49 @@ int lt_prot_cryptoapi_verify(const char *password, const uint8_t *salt,
 			     const uint8_t verifier[16],
 			     const uint8_t *verifier_hash, size_t hash_len);
 uint16_t lt_prot_xor_verifier(const char *password);
+
+/*
+ * RC4, for the callers that decrypt (OpenSSL 3 keeps RC4 in its legacy
+ * provider, which is not loaded here: see protect.c).  lt_rc4_init() keys
+ * the state (len 1-256 bytes); lt_rc4_run() XORs len bytes of key stream
+ * into out (in and out may be the same buffer).
+ */
+struct lt_rc4 {
+	uint8_t s[256];
+	uint8_t i, j;
+};
+void lt_rc4_init(struct lt_rc4 *r, const uint8_t *key, size_t len);
+void lt_rc4_run(struct lt_rc4 *r, const uint8_t *in, uint8_t *out,
+		size_t len);
+
+/*
+ * A workbook encrypted with Excel's default password "VelvetSweatshop":
+ * what its records are decrypted with (MS-OFFCRYPTO 2.3.6.2 RC4, header
+ * version 1.1: MD5; 2.3.5.2 RC4 CryptoAPI: SHA-1).
+ */
+struct lt_xls_velvet {
+	bool cryptoapi;    /* RC4 CryptoAPI, else RC4 1.1 */
+	unsigned key_bits; /* CryptoAPI: 40-128; RC4 1.1: 40 */
+	uint8_t hash[20];  /* CryptoAPI: H0 = SHA-1(salt + password);
+			    * RC4 1.1: the truncated hash of 2.3.6.2 (5 bytes) */
+};
+
+/*
+ * Does the BIFF8 FILEPASS record data (d, n) open with VelvetSweatshop?
+ * Returns 1 (and fills *out) for RC4 1.1 or RC4 CryptoAPI whose password
+ * verifier matches it; 0 for anything else (another password, XOR
+ * obfuscation, an unknown encryption type or header version, a record too
+ * short for its header); -LT_E_DEP when OpenSSL fails.  Pure function.
+ */
+int lt_prot_xls_velvet(const uint8_t *d, size_t n,
+		       struct lt_xls_velvet *out);
+
+/*
+ * The RC4 key of 1024-byte block `block` (MS-OFFCRYPTO 2.3.6.2 / 2.3.5.2)
+ * into key (16 bytes: a 40-bit CryptoAPI key is zero-padded to 128 bits,
+ * as Office does), its length in *len.  Returns 0, or -LT_E_DEP.
+ */
+int lt_prot_xls_block_key(const struct lt_xls_velvet *v, uint32_t block,
+			  uint8_t key[16], size_t *len);
 
 #endif

@@ -105,12 +105,7 @@ static int in_read(const struct lt_scan_input *in, uint64_t off, uint8_t *buf,
 
 /* --- crypto helpers ------------------------------------------------------ */
 
-struct rc4 {
-	uint8_t s[256];
-	uint8_t i, j;
-};
-
-static void rc4_init(struct rc4 *r, const uint8_t *key, size_t len)
+void lt_rc4_init(struct lt_rc4 *r, const uint8_t *key, size_t len)
 {
 	unsigned i, j = 0;
 
@@ -126,7 +121,7 @@ static void rc4_init(struct rc4 *r, const uint8_t *key, size_t len)
 	r->i = r->j = 0;
 }
 
-static void rc4_run(struct rc4 *r, const uint8_t *in, uint8_t *out, size_t len)
+void lt_rc4_run(struct lt_rc4 *r, const uint8_t *in, uint8_t *out, size_t len)
 {
 	size_t k;
 
@@ -179,33 +174,98 @@ static size_t utf16(const char *pw, uint8_t *out)
 	return 2 * n;
 }
 
-/* MS-OFFCRYPTO 2.3.6.2 and 2.3.6.4: RC4 encryption, header version 1.1. */
-int lt_prot_rc4_verify(const char *password, const uint8_t salt[16],
-		       const uint8_t verifier[16],
-		       const uint8_t verifier_hash[16])
+/*
+ * MS-OFFCRYPTO 2.3.6.2: the truncated hash of RC4 1.1 (5 bytes into h), the
+ * start of every block key.  False when OpenSSL fails.
+ */
+static bool rc4_11_hash(const char *password, const uint8_t salt[16],
+			uint8_t h[5])
 {
 	uint8_t pw[510], h0[EVP_MAX_MD_SIZE], buf[16 * 21], h1[EVP_MAX_MD_SIZE];
-	uint8_t key[EVP_MAX_MD_SIZE], block[4] = { 0 }, v[16], vh[16];
-	uint8_t check[EVP_MAX_MD_SIZE];
 	size_t n = utf16(password, pw), i;
-	struct rc4 r;
 
 	if (digest(EVP_md5(), h0, pw, n, NULL, 0, NULL, 0, NULL, 0) != 16)
-		return -LT_E_DEP;
+		return false;
 	for (i = 0; i < 16; i++) {
 		memcpy(buf + 21 * i, h0, 5);
 		memcpy(buf + 21 * i + 5, salt, 16);
 	}
 	if (digest(EVP_md5(), h1, buf, sizeof(buf), NULL, 0, NULL, 0, NULL,
-		   0) != 16 ||
-	    digest(EVP_md5(), key, h1, 5, block, 4, NULL, 0, NULL, 0) != 16)
+		   0) != 16)
+		return false;
+	memcpy(h, h1, 5);
+	return true;
+}
+
+/* MS-OFFCRYPTO 2.3.5.2: H0 of RC4 CryptoAPI, SHA-1(salt + password). */
+static bool cryptoapi_hash(const char *password, const uint8_t *salt,
+			   size_t salt_len, uint8_t h[20])
+{
+	uint8_t pw[510];
+	size_t n = utf16(password, pw);
+
+	return digest(EVP_sha1(), h, salt, salt_len, pw, n, NULL, 0, NULL,
+		      0) == 20;
+}
+
+int lt_prot_xls_block_key(const struct lt_xls_velvet *v, uint32_t block,
+			  uint8_t key[16], size_t *len)
+{
+	uint8_t b[4], h[EVP_MAX_MD_SIZE];
+
+	b[0] = (uint8_t)block;
+	b[1] = (uint8_t)(block >> 8);
+	b[2] = (uint8_t)(block >> 16);
+	b[3] = (uint8_t)(block >> 24);
+	memset(key, 0, 16);
+	if (!v->cryptoapi) {
+		if (digest(EVP_md5(), h, v->hash, 5, b, 4, NULL, 0, NULL, 0) !=
+		    16)
+			return -LT_E_DEP;
+		memcpy(key, h, 16);
+		*len = 16;
+		return 0;
+	}
+	if (digest(EVP_sha1(), h, v->hash, 20, b, 4, NULL, 0, NULL, 0) != 20)
 		return -LT_E_DEP;
-	rc4_init(&r, key, 16);
-	rc4_run(&r, verifier, v, 16);
-	rc4_run(&r, verifier_hash, vh, 16);
-	if (digest(EVP_md5(), check, v, 16, NULL, 0, NULL, 0, NULL, 0) != 16)
+	/* a 40-bit key is used as 128 bits, zero-padded (2.3.5.2) */
+	memcpy(key, h, v->key_bits / 8);
+	*len = v->key_bits == 40 ? 16 : v->key_bits / 8;
+	return 0;
+}
+
+/* Decrypt the verifier and its hash with the key of block 0 and compare:
+ * 1 match, 0 not, <0 error. */
+static int verifier_check(const struct lt_xls_velvet *v,
+			  const uint8_t verifier[16],
+			  const uint8_t *verifier_hash, size_t hash_len)
+{
+	uint8_t key[16], vh[64], check[EVP_MAX_MD_SIZE], ver[16];
+	size_t klen, dlen = v->cryptoapi ? 20 : 16;
+	struct lt_rc4 r;
+	int rc = lt_prot_xls_block_key(v, 0, key, &klen);
+
+	if (rc)
+		return rc;
+	lt_rc4_init(&r, key, klen);
+	lt_rc4_run(&r, verifier, ver, 16);
+	lt_rc4_run(&r, verifier_hash, vh, hash_len);
+	if (digest(v->cryptoapi ? EVP_sha1() : EVP_md5(), check, ver, 16,
+		   NULL, 0, NULL, 0, NULL, 0) != dlen)
 		return -LT_E_DEP;
-	return !memcmp(check, vh, 16);
+	return !memcmp(check, vh, dlen);
+}
+
+/* MS-OFFCRYPTO 2.3.6.2 and 2.3.6.4: RC4 encryption, header version 1.1. */
+int lt_prot_rc4_verify(const char *password, const uint8_t salt[16],
+		       const uint8_t verifier[16],
+		       const uint8_t verifier_hash[16])
+{
+	struct lt_xls_velvet v = { .cryptoapi = false, .key_bits = 40 };
+
+	if (!rc4_11_hash(password, salt, v.hash))
+		return -LT_E_DEP;
+	return verifier_check(&v, verifier, verifier_hash, 16);
 }
 
 /* MS-OFFCRYPTO 2.3.5.2 and 2.3.5.6: RC4 CryptoAPI. */
@@ -214,30 +274,16 @@ int lt_prot_cryptoapi_verify(const char *password, const uint8_t *salt,
 			     const uint8_t verifier[16],
 			     const uint8_t *verifier_hash, size_t hash_len)
 {
-	uint8_t pw[510], h0[EVP_MAX_MD_SIZE], hf[EVP_MAX_MD_SIZE];
-	uint8_t key[16] = { 0 }, block[4] = { 0 }, v[16], vh[64];
-	uint8_t check[EVP_MAX_MD_SIZE];
-	size_t n = utf16(password, pw), klen;
-	struct rc4 r;
+	struct lt_xls_velvet v = { .cryptoapi = true, .key_bits = key_bits };
 
-	if (key_bits == 0)
-		key_bits = 40;
-	if (key_bits < 40 || key_bits > 128 || key_bits % 8 || hash_len < 20 ||
-	    hash_len > sizeof(vh))
+	if (v.key_bits == 0)
+		v.key_bits = 40;
+	if (v.key_bits < 40 || v.key_bits > 128 || v.key_bits % 8 ||
+	    hash_len < 20 || hash_len > 64)
 		return 0;
-	if (digest(EVP_sha1(), h0, salt, salt_len, pw, n, NULL, 0, NULL, 0) !=
-		    20 ||
-	    digest(EVP_sha1(), hf, h0, 20, block, 4, NULL, 0, NULL, 0) != 20)
+	if (!cryptoapi_hash(password, salt, salt_len, v.hash))
 		return -LT_E_DEP;
-	/* a 40-bit key is used as 128 bits, zero-padded (2.3.5.2) */
-	klen = key_bits / 8;
-	memcpy(key, hf, klen);
-	rc4_init(&r, key, key_bits == 40 ? 16 : klen);
-	rc4_run(&r, verifier, v, 16);
-	rc4_run(&r, verifier_hash, vh, hash_len);
-	if (digest(EVP_sha1(), check, v, 16, NULL, 0, NULL, 0, NULL, 0) != 20)
-		return -LT_E_DEP;
-	return !memcmp(check, vh, 20);
+	return verifier_check(&v, verifier, verifier_hash, hash_len);
 }
 
 /* MS-OFFCRYPTO 2.3.7.1: the password verifier of XOR obfuscation. */
@@ -451,16 +497,41 @@ static void parse_enc_hdr(const uint8_t *p, size_t len, struct enc_hdr *h)
 	}
 }
 
-/* Does Excel's default password open it? 1 yes, 0 no, <0 error. */
-static int velvet(const struct enc_hdr *h)
+/*
+ * Does Excel's default password open it? 1 yes (and *out is the key
+ * material), 0 no, <0 error.
+ */
+static int velvet(const struct enc_hdr *h, struct lt_xls_velvet *out)
 {
+	struct lt_xls_velvet v;
+	int rc;
+
 	if (!h->complete)
 		return 0;
-	if (h->cryptoapi)
-		return lt_prot_cryptoapi_verify(VELVET, h->salt, h->salt_len,
-						h->key_bits, h->verifier,
-						h->vhash, h->vhash_len);
-	return lt_prot_rc4_verify(VELVET, h->salt, h->verifier, h->vhash);
+	memset(&v, 0, sizeof(v));
+	v.cryptoapi = h->cryptoapi;
+	v.key_bits = h->cryptoapi && h->key_bits ? h->key_bits : 40;
+	if (v.key_bits < 40 || v.key_bits > 128 || v.key_bits % 8 ||
+	    (h->cryptoapi && (h->vhash_len < 20 || h->vhash_len > 64)))
+		return 0;
+	if (h->cryptoapi ? !cryptoapi_hash(VELVET, h->salt, h->salt_len,
+					   v.hash)
+			 : !rc4_11_hash(VELVET, h->salt, v.hash))
+		return -LT_E_DEP;
+	rc = verifier_check(&v, h->verifier, h->vhash, h->vhash_len);
+	if (rc == 1)
+		*out = v;
+	return rc;
+}
+
+int lt_prot_xls_velvet(const uint8_t *d, size_t n, struct lt_xls_velvet *out)
+{
+	struct enc_hdr h;
+
+	if (n < 2 || le16(d) != 1)
+		return 0; /* XOR obfuscation or unknown */
+	parse_enc_hdr(d + 2, n - 2, &h);
+	return velvet(&h, out);
 }
 
 #define DEFAULT_PW_DETAIL \
@@ -470,6 +541,7 @@ static int filepass(const uint8_t *d, size_t n, bool biff8,
 		    struct lt_protection *o, struct lt_err *err)
 {
 	struct enc_hdr h;
+	struct lt_xls_velvet key;
 	int v;
 
 	if (!biff8 || (n >= 2 && le16(d) == 0)) {
@@ -497,7 +569,7 @@ static int filepass(const uint8_t *d, size_t n, bool biff8,
 		return LT_OK;
 	}
 	parse_enc_hdr(d + 2, n - 2, &h);
-	v = velvet(&h);
+	v = velvet(&h, &key);
 	if (v < 0)
 		return lt_err_set(err, -v, "OpenSSL digest failed");
 	if (h.cryptoapi) {
@@ -1364,7 +1436,7 @@ static int empty_pw_md5(const struct pdf_enc *e)
 	uint8_t key[16], x[32];
 	size_t n = e->r == 2 ? 5 : (size_t)(e->len_bits / 8), i, k;
 	uint32_t perm = (uint32_t)e->perm;
-	struct rc4 r;
+	struct lt_rc4 r;
 
 	if (n < 5 || n > 16 || e->olen < 32 || e->ulen < 16)
 		return 0;
@@ -1400,8 +1472,8 @@ static int empty_pw_md5(const struct pdf_enc *e)
 	if (e->r == 2) { /* algorithm 4 */
 		if (e->ulen < 32)
 			return 0;
-		rc4_init(&r, key, n);
-		rc4_run(&r, pdf_pad, x, 32);
+		lt_rc4_init(&r, key, n);
+		lt_rc4_run(&r, pdf_pad, x, 32);
 		return !memcmp(x, e->u, 32);
 	}
 	/* algorithm 5 */
@@ -1413,8 +1485,8 @@ static int empty_pw_md5(const struct pdf_enc *e)
 
 		for (k = 0; k < n; k++)
 			k2[k] = (uint8_t)(key[k] ^ i);
-		rc4_init(&r, k2, n);
-		rc4_run(&r, x, x, 16);
+		lt_rc4_init(&r, k2, n);
+		lt_rc4_run(&r, x, x, 16);
 	}
 	return !memcmp(x, e->u, 16);
 }

@@ -30,6 +30,22 @@
  * ("marks", sorted by sheet, row, column), and the extraction converts
  * those itself (days from a serial in constant time) and fills in formula
  * results where freexl has an empty cell.
+ *
+ * A workbook encrypted with Excel's default password "VelvetSweatshop"
+ * (what Excel writes when a workbook only has a password to modify; Excel
+ * opens it without asking) is decrypted while it is checked: RC4 or RC4
+ * CryptoAPI, the key of each 1024-byte block of the stream derived by
+ * protect.c (MD5 or SHA-1 from OpenSSL).  RC4 itself is protect.c's own
+ * (lt_rc4_*): OpenSSL 3 has it only in its legacy provider, which is not
+ * loaded (process-wide state, not installed everywhere).  The copy holds
+ * the decrypted records without the FILEPASS record (BOUNDSHEET offsets
+ * moved to match), so freexl reads a plain workbook.  XOR obfuscation is
+ * not decrypted: no tool here writes it or reads it back to test against.
+ *
+ * freexl's shared string table parser (parse_SST()) reads string headers,
+ * characters, rich-text runs and phonetic data without looking at the
+ * record end; the check follows it through the SST and CONTINUE records
+ * (sst_part()) and refuses what would make it read past the record.
  */
 #include "triage/core/compat.h"
 
@@ -41,6 +57,7 @@
 
 #include "leaktriage/buf.h"
 #include "leaktriage/extract.h"
+#include "leaktriage/protect.h"
 #include "scanners/detect/cfb.h"
 #include "scanners/extract/ooxml.h"
 
@@ -49,10 +66,13 @@
 #define SHEETS_MAX 65535u   /* freexl's sheet index is 16 bits */
 #define OUT_SECTOR 4096u
 #define RD_CHUNK ((size_t)64 << 10)
+#define SST_MAX (1024u * 1024u) /* freexl refuses more strings */
+#define CRYPT_BLOCK 1024u       /* MS-XLS 2.2.10: RC4 re-keyed per block */
 
 enum {
 	R_FORMULA = 0x0006, R_EOF = 0x000a, R_FILEPASS = 0x002f,
-	R_DATEMODE = 0x0022, R_CODEPAGE = 0x0042, R_BOUNDSHEET = 0x0085,
+	R_DATEMODE = 0x0022, R_CONTINUE = 0x003c, R_CODEPAGE = 0x0042,
+	R_BOUNDSHEET = 0x0085,
 	R_MULRK = 0x00bd, R_MULBLANK = 0x00be, R_RSTRING = 0x00d6,
 	R_XF = 0x00e0, R_SST = 0x00fc, R_LABELSST = 0x00fd,
 	R_DIMENSIONS = 0x0200, R_BLANK = 0x0201, R_NUMBER = 0x0203,
@@ -131,6 +151,27 @@ struct biff {
 	struct lt_buf pool;
 	uint32_t seq;
 	int64_t pending;         /* mark waiting for its STRING, or -1 */
+	/* the shared string table as freexl parses it (parse_SST()) */
+	uint16_t prev_type;      /* the last record other than CONTINUE */
+	struct {
+		bool init;       /* its first SST record was read */
+		uint32_t count;  /* strings it claims */
+		uint32_t index;  /* the string being read */
+		uint32_t len;    /* characters of a string split at a record
+				  * end, 0 if none */
+		uint32_t off;    /* of them, already read */
+		uint32_t skip;   /* rich-text runs and phonetic data after it */
+		uint32_t next_skip; /* bytes of them in the next record */
+	} sst;
+	/* a workbook encrypted with Excel's default password */
+	uint8_t fp[REC_MAX];     /* the FILEPASS record (freexl never sees
+				  * it, so it stays out of the shadow) */
+	bool decrypting;
+	struct lt_xls_velvet key;
+	struct lt_rc4 rc4;
+	uint64_t blk;            /* block rc4 is keyed for, or UINT64_MAX */
+	uint32_t blk_at;         /* key stream bytes of that block used */
+	uint64_t fp_off, fp_len; /* the FILEPASS left out of the copy */
 };
 
 static int too_large(uint64_t rows, uint64_t cols, struct lt_err *err)
@@ -420,6 +461,218 @@ static int add_sheet(struct biff *b, uint32_t off, struct lt_err *err)
 }
 
 /*
+ * The shared string table, as freexl 1.0.6 parses it (parse_SST() and
+ * get_unicode_params()): an SST record (n bytes in b->rec, at offset off)
+ * and the CONTINUE records after it.  freexl reads a string's header
+ * (characters, flags, the counts of rich-text runs and of phonetic data)
+ * and its characters from its record buffer without looking at the record
+ * end; it follows a string split at a record end into the next record only
+ * (through the option byte there), and the runs and phonetic data after a
+ * string into the next record only.  Each read it would make past the
+ * record's length is refused here: past the length it finds what earlier
+ * records left in its buffer, past the buffer other memory (a split
+ * string's rest is copied with memcpy, up to 128 KiB).  What freexl refuses
+ * itself (a string count over 1048576, an empty string) is refused here
+ * too, with the reason.  Everything else is modelled as freexl does it,
+ * quirks included (the runs after a completed split string are not
+ * skipped), so that the check reads the records freexl reads where freexl
+ * reads them.
+ */
+static int sst_bad(uint32_t index, uint64_t off, const char *what,
+		   struct lt_err *err)
+{
+	return lt_err_set(err, LT_E_CORRUPT,
+			  "shared string table: string %" PRIu32
+			  " %s (record at offset %" PRIu64 ")",
+			  index, what, off);
+}
+
+static int sst_part(struct biff *b, unsigned n, bool first, uint64_t off,
+		    struct lt_err *err)
+{
+	const uint8_t *r = b->rec;
+	uint64_t p = 0;
+	uint32_t i;
+
+	if (first && !b->sst.init) {
+		if (n < 8)
+			return lt_err_set(err, LT_E_CORRUPT,
+					  "shared string table: SST record of "
+					  "%u bytes at offset %" PRIu64,
+					  n, off);
+		b->sst.count = le32(r + 4);
+		if ((b->version == 8 &&
+		     b->sst.count > b->stream_len / 3 + 1) ||
+		    b->sst.count > SST_MAX)
+			return lt_err_set(err, LT_E_CORRUPT,
+					  "SST claims %" PRIu32
+					  " strings in a stream of %" PRIu64
+					  " bytes",
+					  b->sst.count, b->stream_len);
+		b->sst.init = true;
+		p = 8;
+	} else if (b->sst.len) {
+		/* the rest of a split string: an option byte, characters */
+		uint64_t rest = b->sst.len - b->sst.off;
+
+		if (n < 1 || 1 + rest * (r[0] & 1 ? 2 : 1) > n)
+			return sst_bad(b->sst.index, off,
+				       n && r[0] & 1 ? "runs past its record "
+						       "(16-bit characters)"
+						     : "runs past its record",
+				       err);
+		p = 1 + rest * (r[0] & 1 ? 2 : 1) + b->sst.skip;
+		/* freexl keeps the overflow in the wrong field: lost */
+		b->sst.skip = p >= n ? (uint32_t)(p - n) : 0;
+		b->sst.next_skip = 0;
+		b->sst.len = b->sst.off = 0;
+		b->sst.index++;
+	}
+	for (i = b->sst.index; i < b->sst.count; i++) {
+		uint64_t h, need;
+		uint32_t cch;
+		unsigned fl;
+
+		/* freexl compares the offset cut to 32 bits */
+		if ((uint32_t)p >= n)
+			return LT_OK;
+		if (p >= n)
+			return sst_bad(i, off, "follows phonetic data of more "
+					       "than 4 GiB", err);
+		p += b->sst.next_skip;
+		if (p + 3 > n)
+			return sst_bad(i, off, "header runs past its record",
+				       err);
+		cch = le16(r + p);
+		fl = r[p + 2];
+		h = p + 3 + (fl & 8 ? 2 : 0) + (fl & 4 ? 4 : 0);
+		if (h > n)
+			return sst_bad(i, off, "header runs past its record",
+				       err);
+		/* phonetic data size + 4 x rich-text runs, as freexl adds
+		 * them (32 bits) */
+		b->sst.skip = (uint32_t)((fl & 4 ? le32(r + h - 4) : 0) +
+					 (fl & 8 ? 4u * le16(r + p + 3) : 0));
+		b->sst.next_skip = 0;
+		b->sst.off = 0;
+		b->sst.len = cch;
+		need = (uint64_t)cch * (fl & 1 ? 2 : 1);
+		if (need > n - h) {
+			/* split: the rest comes in the next record */
+			b->sst.off = (uint32_t)((n - h) / (fl & 1 ? 2 : 1));
+			b->sst.index = i;
+			return LT_OK;
+		}
+		if (!cch)
+			return sst_bad(i, off, "is empty (freexl refuses it)",
+				       err);
+		p = h + need + b->sst.skip;
+		b->sst.next_skip = p >= n ? (uint32_t)(p - n) : 0;
+		b->sst.len = b->sst.off = b->sst.skip = 0;
+		b->sst.index = i + 1;
+	}
+	return LT_OK;
+}
+
+/* --- Excel's default password (MS-XLS 2.2.10, MS-OFFCRYPTO 2.3.5-2.3.6) -- */
+
+/* Records that stay clear in an encrypted stream. */
+static bool clear_record(unsigned type)
+{
+	switch (type) {
+	case R_BOF: case R_FILEPASS:
+	case 0x0194: /* USREXCL */
+	case 0x0195: /* FILELOCK */
+	case 0x00e1: /* INTERFACEHDR */
+	case 0x0196: /* RRDINFO */
+	case 0x0138: /* RRDHEAD */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Decrypt n bytes at stream offset pos in place.  The key stream runs
+ * over the whole stream, record headers and clear records included: byte
+ * pos is byte pos % 1024 of the key stream of block pos / 1024.
+ */
+static int decrypt(struct biff *b, uint64_t pos, uint8_t *p, size_t n,
+		   struct lt_err *err)
+{
+	static const uint8_t zero[CRYPT_BLOCK];
+	uint8_t scratch[CRYPT_BLOCK];
+
+	while (n) {
+		uint64_t blk = pos / CRYPT_BLOCK;
+		uint32_t in = (uint32_t)(pos % CRYPT_BLOCK);
+		size_t k = LT_MIN(n, (size_t)(CRYPT_BLOCK - in));
+
+		if (blk != b->blk || in < b->blk_at) {
+			uint8_t key[16];
+			size_t klen;
+
+			if (lt_prot_xls_block_key(&b->key, (uint32_t)blk, key,
+						  &klen))
+				return lt_err_set(err, LT_E_DEP,
+						  "OpenSSL digest failed");
+			lt_rc4_init(&b->rc4, key, klen);
+			b->blk = blk;
+			b->blk_at = 0;
+		}
+		lt_rc4_run(&b->rc4, zero, scratch, in - b->blk_at);
+		lt_rc4_run(&b->rc4, p, p, k);
+		b->blk_at = in + (uint32_t)k;
+		pos += k;
+		p += k;
+		n -= k;
+	}
+	return LT_OK;
+}
+
+/*
+ * A FILEPASS record (n bytes in b->fp) at off.  Opened with Excel's default
+ * password (RC4 or RC4 CryptoAPI, in the globals before any BOUNDSHEET):
+ * the records after it are decrypted as they are read, and it is left out
+ * of the copy.  Otherwise the workbook is encrypted: the check ends.
+ */
+static int filepass(struct biff *b, unsigned n, uint64_t off,
+		    struct lt_err *err)
+{
+	int v;
+
+	if (b->decrypting)
+		return lt_err_set(err, LT_E_CORRUPT,
+				  "second FILEPASS record at offset %" PRIu64,
+				  off);
+	b->encrypted = true;
+	if (b->version != 8 || b->in_sheet || b->nsheets)
+		return LT_OK;
+	v = lt_prot_xls_velvet(b->fp, n, &b->key);
+	if (v < 0)
+		return lt_err_set(err, -v, "OpenSSL digest failed");
+	if (!v)
+		return LT_OK;
+	b->encrypted = false;
+	b->decrypting = true;
+	b->blk = UINT64_MAX;
+	b->fp_off = off;
+	b->fp_len = 4 + (uint64_t)n;
+	return LT_OK;
+}
+
+/* Where a BOUNDSHEET's lbPlyPos (off) lies in the copy without the
+ * FILEPASS record; UINT32_MAX (no BOF) if inside it. */
+static uint32_t copy_offset(const struct biff *b, uint32_t off)
+{
+	if (!b->fp_len || off < b->fp_off)
+		return off;
+	if (off < b->fp_off + b->fp_len)
+		return UINT32_MAX;
+	return (uint32_t)(off - b->fp_len);
+}
+
+/*
  * One record (its data already in b->rec), at offset off.  Afterwards the
  * record may be rewritten in b->rec for the copy (XF and FORMAT): the
  * shadow then holds what freexl's buffer will hold.
@@ -433,6 +686,10 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 	int rc;
 
 	b->seq++;
+	if (type == R_CONTINUE)
+		return b->prev_type == R_SST ? sst_part(b, n, false, off, err)
+					     : LT_OK;
+	b->prev_type = (uint16_t)type;
 	switch (type) {
 	case R_BOF:
 		LT_TRY(sub_end(b, err));
@@ -443,9 +700,6 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		return LT_OK;
 	case R_EOF:
 		return sub_end(b, err);
-	case R_FILEPASS:
-		b->encrypted = true;
-		return LT_OK;
 	case R_CODEPAGE:
 		b->codepage = le16(r);
 		return LT_OK;
@@ -453,7 +707,10 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		b->date1904 = le16(r) == 1;
 		return LT_OK;
 	case R_BOUNDSHEET:
-		return add_sheet(b, le32(r), err);
+		LT_TRY(add_sheet(b, le32(r), err));
+		if (b->fp_len)
+			put32(r, copy_offset(b, le32(r)));
+		return LT_OK;
 	case R_DIMENSIONS:
 		if (n < (b->version == 8 ? 14u : 10u))
 			return lt_err_set(err, LT_E_CORRUPT,
@@ -516,13 +773,7 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		return LT_OK;
 	}
 	case R_SST:
-		if (b->version == 8 && le32(r + 4) > b->stream_len / 3 + 1)
-			return lt_err_set(err, LT_E_CORRUPT,
-					  "SST claims %" PRIu32
-					  " strings in a stream of %" PRIu64
-					  " bytes",
-					  le32(r + 4), b->stream_len);
-		return LT_OK;
+		return sst_part(b, n, true, off, err);
 	case R_NUMBER:
 	case R_RK:
 		cell_at(b, le16(r), le16(r + 2));
@@ -676,6 +927,7 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 	int rc;
 
 	b->stream_len = r->size;
+	b->prev_type = R_BOF;
 	for (;;) {
 		unsigned type, n;
 
@@ -693,7 +945,9 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 					  "BIFF record 0x%04x at offset "
 					  "%" PRIu64 ": length %u (at most %u)",
 					  type, off, n, REC_MAX);
-		rc = rd_get(r, off + 4, b->rec, n, err);
+		rc = rd_get(r, off + 4, off && type == R_FILEPASS ? b->fp
+								 : b->rec,
+			    n, err);
 		if (rc == LT_E_NOTFOUND)
 			return lt_err_set(err, LT_E_CORRUPT,
 					  "BIFF record 0x%04x at offset "
@@ -703,6 +957,24 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 					  type, off, n, r->size);
 		if (rc)
 			return rc;
+		if (off && type == R_FILEPASS) {
+			LT_TRY(filepass(b, n, off, err));
+			if (b->encrypted) {
+				LT_TRY(out_add(o, hdr, 4, err));
+				LT_TRY(out_add(o, b->fp, n, err));
+				off += 4 + n;
+				break; /* what follows is encrypted */
+			}
+			off += 4 + n; /* left out of the copy */
+			continue;
+		}
+		if (b->decrypting && !clear_record(type)) {
+			unsigned keep = type == R_BOUNDSHEET ? 4 : 0;
+
+			if (n > keep)
+				LT_TRY(decrypt(b, off + 4 + keep,
+					       b->rec + keep, n - keep, err));
+		}
 		if (off == 0) {
 			unsigned v = le16(b->rec);
 
@@ -721,8 +993,6 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 		LT_TRY(out_add(o, hdr, 4, err));
 		LT_TRY(out_add(o, b->rec, n, err));
 		off += 4 + n;
-		if (b->encrypted)
-			break; /* what follows is encrypted */
 	}
 	if (!b->version)
 		return lt_err_set(err, LT_E_CORRUPT, "empty workbook stream");
@@ -742,6 +1012,7 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 				  res->cells, LT_XLS_MAX_CELLS);
 	res->version = b->version;
 	res->encrypted = b->encrypted;
+	res->decrypted = b->decrypting;
 	res->sheets = b->nsheets;
 	res->marks = b->nmarks;
 	res->end = off;
@@ -1230,8 +1501,9 @@ int lt_extract_xls(const struct lt_scan_input *in,
 				"workbook is encrypted (FILEPASS)");
 	if (!rc)
 		rc = out_flush(o, err);
+	/* the copy may be shorter than the stream: no FILEPASS */
 	if (!rc)
-		rc = out_finish(o, bi.end, err);
+		rc = out_finish(o, o->pos - OUT_SECTOR, err);
 	if (rc)
 		goto out;
 	/* the evidence is no longer needed: freexl reads the copy */

@@ -131,6 +131,10 @@ static void test_office(void)
 	       LT_PROT_XLS_RC4, "default password VelvetSweatshop");
 	expect("xls-xor-velvet.xls", LT_KIND_XLS, false, false,
 	       LT_PROT_XLS_XOR, "default password VelvetSweatshop");
+	/* the same, written by LibreOffice */
+	expect("xls-rc4-velvet-lo.xls", LT_KIND_XLS, false, false,
+	       LT_PROT_XLS_RC4, "RC4 1.1, encrypted with Excel's default "
+	       "password VelvetSweatshop");
 	/* a big xls typed from its head only is cfb-other: same answer */
 	expect("xls-rc4.xls", LT_KIND_CFB_OTHER, true, false, LT_PROT_XLS_RC4,
 	       "RC4 1.1");
@@ -343,8 +347,19 @@ static void test_vectors(void)
 					0x89, 0xc4, 0x4d, 0xae, 0x5e, 0x4c,
 					0xf9, 0x6a, 0xc4, 0x07 };
 
+	uint8_t fp[6 + 48] = { 1, 0, 1, 0, 1, 0 };
+	struct lt_xls_velvet v;
+
 	CHECK(lt_prot_rc4_verify("password1", salt, ver, vh) == 1);
 	CHECK(lt_prot_rc4_verify("password2", salt, ver, vh) == 0);
+	/* as a FILEPASS record: not Excel's default password */
+	memcpy(fp + 6, salt, 16);
+	memcpy(fp + 22, ver, 16);
+	memcpy(fp + 38, vh, 16);
+	CHECK(lt_prot_xls_velvet(fp, sizeof(fp), &v) == 0);
+	CHECK(lt_prot_xls_velvet(fp, sizeof(fp) - 1, &v) == 0);
+	fp[0] = 0; /* XOR obfuscation */
+	CHECK(lt_prot_xls_velvet(fp, sizeof(fp), &v) == 0);
 	/* the legacy Excel password hash (same algorithm as XOR's
 	 * verifier): "test" is CBEB, "password" 83AF */
 	CHECK(lt_prot_xor_verifier("test") == 0xcbeb);

@@ -2,8 +2,9 @@
 /*
  * The xls extractor and its BIFF check.  The workbooks under
  * tests/unit/data/xls/ were written by SheetJS (gen-xls.js) and damaged by
- * gen-bad.py (make.sh runs both); the encrypted one comes from
- * tests/unit/data/protect/.  Every good workbook is read through in->data
+ * gen-bad.py (make.sh runs both); the encrypted ones come from
+ * tests/unit/data/protect/ (those with Excel's default password must read
+ * as their plaintext, meibo.xls or big.xls).  Every good workbook is read through in->data
  * and streamed through read() calls of 7 and 4096 bytes: the rows must be
  * the same.  lt_xls_biff_check() is also fed small hand-built streams for
  * the limits.
@@ -15,8 +16,10 @@
 #include "leaktriage/json.h"
 #include "tests/unit/check.h"
 #include "tests/unit/memin.h"
+#include "scanners/detect/cfb.h"
 
 #define DATA "tests/unit/data/xls/"
+#define PROTECT "tests/unit/data/protect/"
 
 /* "sheet!row:cell|cell\n" per row; numbers as #text, dates as @text. */
 struct coll {
@@ -268,32 +271,216 @@ static void test_bad(void)
 		     "sheet dimensions total 20000021 cells");
 	expect_error("nodims-huge.xls", LT_E_LIMIT,
 		     "sheet dimensions 65536 x 65536 too large");
-	/* encrypted: refused, freexl not called */
+	/* encrypted with a real password: refused, freexl not called */
 	{
-		struct lt_extract_info info;
-		struct lt_err err = LT_ERR_INIT;
-		char *out = NULL;
-		int rc;
-		size_t len;
-		uint8_t *p = mem_slurp("tests/unit/data/protect/xls-rc4-cryptoapi."
-				   "xls",
-				   &len);
-		struct result r;
+		static const char *const names[] = {
+			"xls-rc4-cryptoapi.xls", "xls-rc4-cryptoapi-40.xls",
+			"xls-rc4.xls", "xls-xor.xls",
+			/* XOR obfuscation is not decrypted, even with
+			 * Excel's default password */
+			"xls-xor-velvet.xls",
+		};
+		size_t i;
 
-		(void)info;
-		(void)out;
-		CHECK(p != NULL);
-		if (p) {
+		for (i = 0; i < LT_ARRAY_SIZE(names); i++) {
+			char path[256];
+			size_t len;
+			uint8_t *p;
+			struct result r;
+
+			snprintf(path, sizeof(path), PROTECT "%s", names[i]);
+			p = mem_slurp(path, &len);
+			CHECK(p != NULL);
+			if (!p)
+				continue;
 			run1(p, len, 0, 0, &r);
-			rc = r.rc;
-			CHECK(rc == LT_E_UNSUPPORTED);
-			CHECK(strstr(r.err.msg, "encrypted (FILEPASS)") != NULL);
+			CHECK(r.rc == LT_E_UNSUPPORTED);
+			CHECK(strstr(r.err.msg, "encrypted (FILEPASS)") !=
+			      NULL);
 			CHECK(r.begins == 0);
 			free(r.out);
+			free(p);
 		}
-		free(p);
-		(void)err;
 	}
+}
+
+/*
+ * Encrypted with Excel's default password (gen-protect.py encrypted the
+ * Workbook stream of meibo.xls, with a FILEPASS record added): decrypted,
+ * the same cells as meibo.xls, whole or streamed.
+ */
+/* Each of names (count) extracts exactly as plain does. */
+static void expect_same(const char *plain, const char *const *names,
+			size_t count)
+{
+	struct lt_extract_info want_info, info;
+	struct lt_err err;
+	char *want = NULL, *out;
+	size_t i;
+
+	CHECK(extract(plain, &want, &want_info, &err) == LT_OK);
+	for (i = 0; i < count; i++) {
+		int rc = extract(names[i], &out, &info, &err);
+
+		CHECK(rc == LT_OK);
+		if (rc)
+			fprintf(stderr, "%s: %s\n", names[i], err.msg);
+		CHECK_STR(out ? out : "", want ? want : "-");
+		CHECK(info.tables == want_info.tables &&
+		      info.rows == want_info.rows);
+		CHECK_STR(info.layout, "biff8");
+		CHECK_STR(info.warning, "");
+		free(out);
+	}
+	free(want);
+}
+
+static void test_velvet(void)
+{
+	static const char *const meibo[] = {
+		"../protect/xls-rc4-cryptoapi-velvet.xls",
+		"../protect/xls-rc4-velvet.xls",
+	};
+	/* LibreOffice 7.4 re-saved big.xls with the password
+	 * VelvetSweatshop (RC4 1.1; its SST spans a CONTINUE record) */
+	static const char *const big[] = {
+		"../protect/xls-rc4-velvet-lo.xls",
+	};
+
+	expect_same("meibo.xls", meibo, LT_ARRAY_SIZE(meibo));
+	expect_same("big.xls", big, LT_ARRAY_SIZE(big));
+}
+
+/* The Workbook stream of a file (malloc'd, *len bytes), or NULL. */
+static uint8_t *workbook(const uint8_t *p, size_t len, size_t *out)
+{
+	struct lt_scan_input in = { "t.xls", len, p, NULL, NULL };
+	struct lt_err err = LT_ERR_INIT;
+	struct lt_cfb *f = NULL;
+	struct lt_cfb_stream *s = NULL;
+	struct lt_cfb_entry e;
+	uint8_t *wb = NULL;
+	size_t got = 0;
+
+	if (!lt_cfb_open(&in, &f, &err) &&
+	    !lt_cfb_find(f, LT_CFB_ROOT, "Workbook", &e, &err) &&
+	    !lt_cfb_stream_open(f, &e, &s, &err) &&
+	    (wb = malloc(e.size)) != NULL &&
+	    !lt_cfb_stream_read(s, 0, wb, e.size, &got, &err) &&
+	    got == e.size) {
+		*out = got;
+	} else {
+		free(wb);
+		wb = NULL;
+	}
+	lt_cfb_stream_close(s);
+	lt_cfb_close(f);
+	return wb;
+}
+
+/*
+ * A damaged workbook encrypted with the default password: the stream is
+ * found in the file (it lies there in one piece) and damaged in place.
+ * Each damage ends in a clean error naming the reason, or in garbage
+ * cells; never a crash (check-asan runs this too).
+ */
+static void test_velvet_damaged(void)
+{
+	size_t len, wlen, at, q, fp_end = 0;
+	uint8_t *p = mem_slurp(PROTECT "xls-rc4-cryptoapi-velvet.xls", &len);
+	uint8_t *wb = p ? workbook(p, len, &wlen) : NULL;
+	uint8_t *d;
+	struct result r;
+	struct lt_xls_biff b;
+	struct lt_err e = LT_ERR_INIT;
+	int k;
+
+	CHECK(wb != NULL);
+	if (!wb) {
+		free(p);
+		return;
+	}
+	for (at = 0; at + wlen <= len && memcmp(p + at, wb, wlen); at++)
+		;
+	CHECK(at + wlen <= len);
+	if (at + wlen > len)
+		goto out;
+	for (q = 0; q + 4 <= wlen; q += 4 + (wb[q + 2] | wb[q + 3] << 8))
+		if ((wb[q] | wb[q + 1] << 8) == 0x002f)
+			fp_end = q + 4 + (wb[q + 2] | wb[q + 3] << 8);
+	CHECK(fp_end > 0);
+	/* the stream cut in the middle of a record */
+	CHECK(lt_xls_biff_check(wb, wlen / 2, &b, &e) == LT_E_CORRUPT);
+	CHECK(strstr(e.msg, "runs past the end of the stream") != NULL);
+	d = malloc(len);
+	CHECK(d != NULL);
+	for (k = 0; d && k < 3; k++) {
+		memcpy(d, p, len);
+		if (k == 0) {
+			/* every encrypted byte flipped: garbage records */
+			for (q = fp_end; q + 4 <= wlen;) {
+				size_t n = wb[q + 2] | wb[q + 3] << 8, i;
+
+				for (i = 0; i < n && q + 4 + i < wlen; i++)
+					d[at + q + 4 + i] ^= 0xff;
+				q += 4 + n;
+			}
+		} else if (k == 1) {
+			/* the record after FILEPASS claims 65535 bytes */
+			d[at + fp_end + 2] = 0xff;
+			d[at + fp_end + 3] = 0xff;
+		} else {
+			/* a wrong verifier: another password, refused */
+			d[at + fp_end - 1] ^= 1;
+		}
+		run1(d, len, 0, 0, &r);
+		CHECK(!r.bad);
+		CHECK(!strchr(r.err.msg, '\n'));
+		if (k == 0)
+			CHECK(r.rc != LT_OK && r.err.msg[0]);
+		if (k == 1) {
+			CHECK(r.rc == LT_E_CORRUPT);
+			CHECK(strstr(r.err.msg, "length 65535 (at most 8224)") !=
+			      NULL);
+		}
+		if (k == 2) {
+			CHECK(r.rc == LT_E_UNSUPPORTED);
+			CHECK(strstr(r.err.msg, "encrypted (FILEPASS)") !=
+			      NULL);
+		}
+		free(r.out);
+	}
+	free(d);
+out:
+	free(wb);
+	free(p);
+}
+
+/*
+ * Shared string tables laid out over CONTINUE records (gen-bad.py from
+ * big.xls): valid layouts read as big.xls; the ones freexl would read past
+ * its record for are refused before freexl runs, with the reason.
+ */
+static void test_sst(void)
+{
+	static const char *const same[] = {
+		"sst-split.xls", "sst-rich.xls", "sst-count.xls",
+	};
+
+	expect_same("big.xls", same, LT_ARRAY_SIZE(same));
+	expect_error("sst-cch.xls", LT_E_CORRUPT,
+		     "shared string table: string 403 runs past its record "
+		     "(16-bit characters) (record at offset 9140)");
+	expect_error("sst-option.xls", LT_E_CORRUPT,
+		     "shared string table: string 403 runs past its record "
+		     "(16-bit characters)");
+	expect_error("sst-runs.xls", LT_E_CORRUPT,
+		     "header runs past its record");
+	expect_error("sst-ext.xls", LT_E_CORRUPT,
+		     "header runs past its record");
+	expect_error("sst-header.xls", LT_E_CORRUPT,
+		     "shared string table: string 1 header runs past its "
+		     "record (record at offset 912)");
 }
 
 static void test_not_xls(void)
@@ -537,6 +724,9 @@ int main(void)
 	test_big();
 	test_dates_formulas();
 	test_bad();
+	test_velvet();
+	test_velvet_damaged();
+	test_sst();
 	test_not_xls();
 	test_stop();
 	test_biff_check();

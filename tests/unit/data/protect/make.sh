@@ -5,7 +5,8 @@
 # script documents how they were made and checks them with independent
 # tools.  Needs: python3 with python3-olefile and python3-cryptography
 # (Debian), msoffcrypto-tool (python3-msoffcrypto-tool, to check that the
-# Office files decrypt with their password), qpdf (to encrypt the PDFs and
+# Office files decrypt with their password), LibreOffice with python3-uno
+# (one workbook), qpdf (to encrypt the PDFs and
 # to check them), and ../xls/make.sh and ../detect/make.sh run before (their
 # meibo.xls and tiny.xlsx are the plaintexts).  Run: sh make.sh
 set -eu
@@ -22,7 +23,20 @@ for f in xls-rc4-cryptoapi.xls xls-rc4-cryptoapi-40.xls xls-rc4.xls \
 	msoffcrypto-tool -p secret "$f" "$tmp/out"
 	! msoffcrypto-tool -p wrong "$f" "$tmp/out" 2>/dev/null
 done
-for f in xls-rc4-cryptoapi-velvet.xls xls-rc4-velvet.xls; do
+# A workbook encrypted with Excel's default password by another writer:
+# LibreOffice (python3-uno, soffice) re-saves ../xls/big.xls with the
+# password VelvetSweatshop (it writes RC4 1.1), through the UNO script of
+# samples/make-office.py.  Not reproducible byte for byte (random salt);
+# t-xls checks that it reads as big.xls.
+/usr/bin/python3 - "$tmp/profile" "$PWD/../xls/big.xls" \
+	"$PWD/xls-rc4-velvet-lo.xls" "MS Excel 97" VelvetSweatshop <<'PY'
+q = "'" * 3
+src = open('../../../../samples/make-office.py').read()
+start = src.index("UNO_SAVE = r" + q) + len("UNO_SAVE = r" + q)
+exec(src[start:src.index(q, start)])
+PY
+for f in xls-rc4-cryptoapi-velvet.xls xls-rc4-velvet.xls \
+	xls-rc4-velvet-lo.xls; do
 	msoffcrypto-tool -p VelvetSweatshop "$f" "$tmp/out"
 done
 msoffcrypto-tool -p secret ooxml-agile.xlsx "$tmp/out"

@@ -149,3 +149,162 @@ for p, t, n in records(src):
         continue
     out += rec
 w('calc.xls', wrap(bytes(out)))
+
+
+# --- the shared string table (SST) and freexl's parse_SST() ---------------
+# big.xls has one SST record of 403 16-bit strings that its LABELSST cells
+# use.  It is laid out again over SST + CONTINUE records, as the format
+# allows (valid: freexl reads them; the extraction must not change), then
+# damaged where freexl 1.0.6 reads past the record it parses (t-xls expects
+# the check to refuse those, before freexl runs).
+
+def sst_strings(wb):
+    for p, t, n in records(wb):
+        if t == 0x00fc:
+            data = wb[p + 4:p + 4 + n]
+            total, count = struct.unpack_from('<II', data, 0)
+            q, out = 8, []
+            for _ in range(count):
+                cch, fl = struct.unpack_from('<HB', data, q)
+                size = cch * (2 if fl & 1 else 1)
+                out.append([cch, fl, data[q + 3:q + 3 + size], b'', b''])
+                q += 3 + size
+            assert q == n
+            return p, n, total, out
+    raise SystemExit('no SST')
+
+
+def lay_sst(total, strings, size, hook=None):
+    """SST + CONTINUE records of at most `size` data bytes, the MS-XLS way:
+    a string header is never split, characters are split between
+    characters (the next record starting with an option byte), rich-text
+    runs and phonetic data anywhere.  strings: [cch, flags, chars, runs,
+    ext]; hook(i, rec) may change record i's data before it is written."""
+    recs = [bytearray(struct.pack('<II', total, len(strings)))]
+
+    def room():
+        return size - len(recs[-1])
+
+    def put(b):          # split anywhere
+        while b:
+            if not room():
+                recs.append(bytearray())
+            k = min(room(), len(b))
+            recs[-1] += b[:k]
+            b = b[k:]
+
+    for cch, fl, chars, runs, ext in strings:
+        head = struct.pack('<HB', cch, fl)
+        if fl & 8:
+            head += struct.pack('<H', len(runs) // 4)
+        if fl & 4:
+            head += struct.pack('<I', len(ext))
+        if room() < len(head) + (2 if fl & 1 else 1):
+            recs.append(bytearray())
+        recs[-1] += head
+        w_ = 2 if fl & 1 else 1
+        while chars:
+            if room() < w_:
+                recs.append(bytearray([fl & 1]))
+            k = min(room() // w_ * w_, len(chars))
+            recs[-1] += chars[:k]
+            chars = chars[k:]
+        put(runs)
+        put(ext)
+    out = b''
+    for i, r in enumerate(recs):
+        if hook:
+            hook(i, r)
+        out += struct.pack('<HH', 0x00fc if i == 0 else 0x003c, len(r)) + r
+    return out
+
+
+def replace_sst(wb, new):
+    """big's stream with its SST record replaced; BOUNDSHEETs follow."""
+    p, n, _, _ = sst_strings(wb)
+    delta = len(new) - (4 + n)
+    out = bytearray(wb[:p] + new + wb[p + 4 + n:])
+    for q, t, m in records(bytes(out)):
+        if t == 0x0085:
+            off = struct.unpack_from('<I', out, q + 4)[0]
+            if off > p:
+                struct.pack_into('<I', out, q + 4, off + delta)
+    return bytes(out)
+
+
+_, _, sst_total, strs = sst_strings(big)
+
+
+def sst_file(name, strings, size, hook=None):
+    w(name, wrap(replace_sst(big, lay_sst(sst_total, strings, size, hook))))
+
+
+# Valid: records of at most 1000 bytes, strings split between them.
+sst_file('sst-split.xls', strs, 1000)
+# Valid: rich-text runs and phonetic data (furigana) on every tenth
+# string, some of them split across a record end (freexl skips them).
+rich = [list(s) for s in strs]
+for i in range(0, len(rich), 10):
+    rich[i][1] |= 0x0c
+    rich[i][3] = struct.pack('<HH', 0, 1) * 2
+    rich[i][4] = struct.pack('<HHH', 1, 8, 4) + b'\0' * 10
+sst_file('sst-rich.xls', rich, 1000)
+# Valid: the SST claims 1000 more strings than it holds (freexl reads
+# those it holds).
+p = sst_strings(big)[0]
+cnt = bytearray(big)
+struct.pack_into('<I', cnt, p + 8, len(strs) + 1000)
+w('sst-count.xls', wrap(bytes(cnt)))
+
+# Bad: a string split at a record end claims 30000 characters; its rest
+# in the next record holds far fewer (freexl's memcpy reads 60 KB from
+# its 8224-byte record buffer).
+tail = [list(s) for s in strs] + [[30000, 1, 'ａ'.encode('utf-16-le') * 3000,
+                                   b'', b'']]
+sst_file('sst-cch.xls', tail, 8224)
+# Bad: a rich-text run count of 65535 on a string near the end of the SST
+# record: freexl skips 262140 bytes into the next record and reads there.
+# Then phonetic data of 0x7ffffff0 bytes, the same way.
+k = 0
+size = 8
+for i, s in enumerate(strs):
+    if size + 3 + len(s[2]) > 4000:
+        k = i - 2            # still in the first record with 8 bytes more
+        break
+    size += 3 + len(s[2])
+
+
+def bad_skip(name, flag, fmt, value):
+    bad = [list(s) for s in strs]
+    bad[k][1] |= flag
+    bad[k][3 if flag == 8 else 4] = b'\0' * 4   # patched by the hook
+
+    def hook(i, rec):
+        if i == 0:
+            q = 8 + sum(3 + len(bad[j][2]) for j in range(k))
+            struct.pack_into(fmt, rec, q + 3, value)
+    sst_file(name, bad, 4000, hook)
+
+
+bad_skip('sst-runs.xls', 0x08, '<H', 65535)
+bad_skip('sst-ext.xls', 0x04, '<I', 0x7ffffff0)
+# Bad: an 8-bit string of 6000 characters split at a record end whose rest
+# claims 16-bit characters (option byte 1): twice the bytes the record
+# holds.
+opt = [list(s) for s in strs] + [[6000, 0, b'x' * 6000, b'', b'']]
+
+
+def wide_rest(i, rec):
+    if i == 1:
+        rec[0] = 1
+
+
+sst_file('sst-option.xls', opt, 8224, wide_rest)
+# Bad: a string header cut by the record end (its flags in the next
+# record): the first record ends 2 bytes into a string.
+hdr = lay_sst(sst_total, strs, 8224)
+first = 8 + 3 + len(strs[0][2]) + 2
+sst_rec = struct.pack('<HH', 0x00fc, first) + hdr[4:4 + first]
+cont = hdr[4 + first:]
+hdr = sst_rec + struct.pack('<HH', 0x003c, len(cont)) + cont
+w('sst-header.xls', wrap(replace_sst(big, hdr)))
