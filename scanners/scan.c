@@ -482,8 +482,13 @@ static void run_extractor(struct worker *w, const char *name,
 		if (err->code == LT_E_INTERRUPTED)
 			return;
 		/* Records found before the error still count: the file is
-		 * reported as failed, with the reason. */
+		 * reported as failed, with the reason.  A file the extractor
+		 * cannot read at all (a BIFF2-4 worksheet, an .xls under XOR
+		 * obfuscation) is not examined rather than failed
+		 * (DESIGN.md "not_examined"). */
 		SET(end->detail, err->msg);
+		if (err->code == LT_E_UNSUPPORTED && !w->records)
+			SET(end->status, "not_examined");
 		lt_err_clear(err);
 	} else {
 		SET(end->status, "ok");
