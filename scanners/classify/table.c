@@ -199,12 +199,30 @@ struct stats {
 	int year_min, year_max;
 };
 
+/* The stats a decision reads (col_stats() computes only those). */
+enum {
+	S_NAME = 1u << 0, S_KANA = 1u << 1, S_FG = 1u << 2,
+	S_SEX_TXT = 1u << 3, S_SEX_DIG = 1u << 4, S_BIRTH = 1u << 5,
+	S_SERIAL_BIRTH = 1u << 6, S_DATE = 1u << 7, S_ADDR = 1u << 8,
+	S_POSTAL = 1u << 9, S_PHONE = 1u << 10, S_EMAIL = 1u << 11,
+	S_SYM = 1u << 12, S_NO = 1u << 13, S_COMBINED = 1u << 14,
+	S_PENSION = 1u << 15, S_MYNUM = 1u << 16, S_INSURER = 1u << 17,
+	S_AMOUNT = 1u << 18,
+	/* what role_from_values() reads */
+	S_VALUES = S_EMAIL | S_MYNUM | S_PENSION | S_PHONE | S_POSTAL |
+		   S_BIRTH | S_DATE | S_ADDR | S_SEX_TXT | S_NAME | S_KANA,
+};
+
 /*
- * Every recogniser on every sampled cell of a column.  One view per cell:
- * the recognisers share its fold and its date (scanners/classify/cell.h).
+ * The recognisers a decision needs on every sampled cell of a column (the
+ * stats in `need`; n is always counted).  One view per cell: the
+ * recognisers share its fold and its date (scanners/classify/cell.h).
+ * Running only those matters for files of a few dozen rows, where the
+ * sample is the whole file: all nineteen on every cell cost more than
+ * classifying the rows.
  */
 static void col_stats(struct lt_classifier *c, size_t first, int col,
-		      struct stats *st)
+		      unsigned need, struct stats *st)
 {
 	size_t r;
 
@@ -220,33 +238,80 @@ static void col_stats(struct lt_classifier *c, size_t first, int col,
 		if (!cell_at(c->rows[r].cells, c->rows[r].count, col, &s, &len,
 			     &hint))
 			continue;
-		lt_cv_init(&v, s, len, hint);
 		st->n++;
+		if (!need)
+			continue;
+		lt_cv_init(&v, s, len, hint);
 		/* (not a total, and a written name: kana counts apart) */
-		st->name += lt_cv_name(&v) && !not_a_name(s, len);
-		st->kana += lt_cv_kana(&v);
-		st->fg += lt_cv_family_or_given(&v);
-		st->sex_txt += lt_cv_sex(&v, false) != 0;
-		st->sex_dig += lt_cv_sex(&v, true) != 0;
-		if (lt_cv_birthdate(&v, false, &d)) {
+		if (need & S_NAME)
+			st->name += lt_cv_name(&v) && !not_a_name(s, len);
+		if (need & S_KANA)
+			st->kana += lt_cv_kana(&v);
+		if (need & S_FG)
+			st->fg += lt_cv_family_or_given(&v);
+		if (need & S_SEX_TXT)
+			st->sex_txt += lt_cv_sex(&v, false) != 0;
+		if (need & S_SEX_DIG)
+			st->sex_dig += lt_cv_sex(&v, true) != 0;
+		if ((need & S_BIRTH) && lt_cv_birthdate(&v, false, &d)) {
 			st->birth++;
 			st->year_min = LT_MIN(st->year_min, d.year);
 			st->year_max = LT_MAX(st->year_max, d.year);
 		}
-		st->serial_birth += lt_cv_birthdate(&v, true, &d);
-		st->date += lt_cv_date(&v, &d);
-		st->addr += lt_cv_address(&v);
-		st->postal += lt_cv_postal_code(&v);
-		st->phone += lt_cv_phone(&v);
-		st->email += lt_cv_email(&v);
-		st->sym += lt_cv_insured_symbol(&v);
-		st->no += lt_cv_insured_no(&v);
+		if (need & S_SERIAL_BIRTH)
+			st->serial_birth += lt_cv_birthdate(&v, true, &d);
+		if (need & S_DATE)
+			st->date += lt_cv_date(&v, &d);
+		if (need & S_ADDR)
+			st->addr += lt_cv_address(&v);
+		if (need & S_POSTAL)
+			st->postal += lt_cv_postal_code(&v);
+		if (need & S_PHONE)
+			st->phone += lt_cv_phone(&v);
+		if (need & S_EMAIL)
+			st->email += lt_cv_email(&v);
+		if (need & S_SYM)
+			st->sym += lt_cv_insured_symbol(&v);
+		if (need & S_NO)
+			st->no += lt_cv_insured_no(&v);
 		/* only whether it splits: no parts wanted */
-		st->combined += lt_cv_insured_combined(&v, NULL, NULL);
-		st->pension += lt_cv_pension(&v);
-		st->mynum += lt_cv_my_number(&v);
-		st->insurer += lt_cv_insurer(&v);
-		st->amount += lt_cv_amount(&v);
+		if (need & S_COMBINED)
+			st->combined += lt_cv_insured_combined(&v, NULL, NULL);
+		if (need & S_PENSION)
+			st->pension += lt_cv_pension(&v);
+		if (need & S_MYNUM)
+			st->mynum += lt_cv_my_number(&v);
+		if (need & S_INSURER)
+			st->insurer += lt_cv_insurer(&v);
+		if (need & S_AMOUNT)
+			st->amount += lt_cv_amount(&v);
+	}
+}
+
+/* The stats role_with_header() reads for header role hr. */
+static unsigned header_needs(int hr)
+{
+	switch (hr) {
+	case LT_EL_NAME: return S_NAME | S_KANA;
+	case LT_EL_KANA:
+	case LT_ROLE_FAMILY_KANA:
+	case LT_ROLE_GIVEN_KANA: return S_KANA;
+	case LT_ROLE_FAMILY_NAME:
+	case LT_ROLE_GIVEN_NAME: return S_FG;
+	case LT_EL_SEX: return S_SEX_DIG;
+	case LT_EL_BIRTHDATE: return S_SERIAL_BIRTH;
+	case LT_EL_ADDRESS: return S_ADDR;
+	case LT_EL_POSTAL_CODE: return S_POSTAL;
+	case LT_EL_PHONE: return S_PHONE;
+	case LT_EL_EMAIL: return S_EMAIL;
+	case LT_EL_INSURED_NUMBER: return S_COMBINED;
+	case LT_ROLE_INSURED_SYMBOL: return S_SYM;
+	case LT_ROLE_INSURED_NO: return S_COMBINED | S_NO;
+	case LT_EL_PENSION_NUMBER: return S_PENSION;
+	case LT_EL_MY_NUMBER: return S_MYNUM;
+	case LT_EL_INSURER_NUMBER: return S_INSURER;
+	case LT_EL_AMOUNT: return S_AMOUNT;
+	default: return 0; /* the header decides, or nothing does */
 	}
 }
 
@@ -453,13 +518,15 @@ static void decide(struct lt_classifier *c)
 			hr = c->cols[i].header_role;
 			hs = c->cols[i].header_strength;
 		}
-		col_stats(c, first, i, &st);
-		if (hs >= 2 && hr == LT_ROLE_NONE)
+		if (hs >= 2 && hr == LT_ROLE_NONE) {
 			role = R_NONE; /* 受注日, 商品コード: positively not PII */
-		else if (hs > 0)
+		} else if (hs > 0) {
+			col_stats(c, first, i, header_needs(hr), &st);
 			role = role_with_header(hr, hs, &st);
-		else
+		} else {
+			col_stats(c, first, i, S_VALUES, &st);
 			role = role_from_values(&st);
+		}
 		c->cols[i].role = role;
 		c->cols[i].header_role = hr;
 		c->cols[i].header_strength = hs;
