@@ -73,7 +73,7 @@ int lt_buf_grow(struct lt_buf *b, size_t extra)
 	return LT_OK;
 }
 
-void lt_buf_add(struct lt_buf *b, const void *data, size_t len)
+void lt_buf_add_slow(struct lt_buf *b, const void *data, size_t len)
 {
 	if (lt_buf_grow(b, len))
 		return;
@@ -85,7 +85,7 @@ void lt_buf_add(struct lt_buf *b, const void *data, size_t len)
 
 void lt_buf_addc_slow(struct lt_buf *b, char c)
 {
-	lt_buf_add(b, &c, 1);
+	lt_buf_add_slow(b, &c, 1);
 }
 
 void lt_buf_adds(struct lt_buf *b, const char *s)
