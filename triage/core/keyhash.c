@@ -237,7 +237,8 @@ int lt_keyhash_init(struct lt_keyhash *h, const uint8_t *secret, size_t len,
 				  BLOCK);
 	memset(h, 0, sizeof(*h));
 	memset(pad, 0, sizeof(pad));
-	memcpy(pad, secret, len);
+	if (len)
+		memcpy(pad, secret, len);
 	for (i = 0; i < BLOCK; i++)
 		pad[i] ^= 0x36;
 	if (!SHA256_Init(&c))
