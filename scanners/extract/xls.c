@@ -45,7 +45,20 @@
  * freexl's shared string table parser (parse_SST()) reads string headers,
  * characters, rich-text runs and phonetic data without looking at the
  * record end; the check follows it through the SST and CONTINUE records
- * (sst_part()) and refuses what would make it read past the record.
+ * (sst_part()) and refuses what would make it read past the record.  It
+ * also cannot follow a valid table whose strings span more than two
+ * records (over about 8,000 characters: Excel allows 32,767) or whose
+ * runs or phonetic data reach further than the next record; it would lose
+ * the whole workbook, or misread every later string.  So the first SST and
+ * its CONTINUE records are held back until their end and read the MS-XLS
+ * way (sst_read()); when freexl would misread them, the copy gets them
+ * laid out again: every string at its index, without the runs and
+ * phonetic data freexl skips, in records freexl follows, a string that
+ * two records cannot hold cut (and the extraction warns).  The copy is
+ * then longer or shorter from there on, and the BOUNDSHEET offsets are
+ * patched in the memfd afterwards (patch_sheets()).  freexl never reads
+ * EXTSST (nor INDEX or DBCELL), so their offsets, stale in the copy, stay
+ * as they are.
  */
 #include "triage/core/compat.h"
 
@@ -119,6 +132,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 struct sheet_ref {
 	uint32_t off;            /* lbPlyPos: where its BOF is */
+	uint64_t at;             /* where the copy holds it, or UINT64_MAX */
 	uint32_t index;          /* its place among the BOUNDSHEETs */
 	bool declared;           /* its substream had a DIMENSIONS */
 };
@@ -153,7 +167,7 @@ struct biff {
 	int64_t pending;         /* mark waiting for its STRING, or -1 */
 	/* the shared string table as freexl parses it (parse_SST()) */
 	uint16_t prev_type;      /* the last record other than CONTINUE */
-	struct {
+	struct sst_model {
 		bool init;       /* its first SST record was read */
 		uint32_t count;  /* strings it claims */
 		uint32_t index;  /* the string being read */
@@ -163,6 +177,22 @@ struct biff {
 		uint32_t skip;   /* rich-text runs and phonetic data after it */
 		uint32_t next_skip; /* bytes of them in the next record */
 	} sst;
+	/* the first SST and its CONTINUE records, held back until their end
+	 * (sst_flush()) and written as they are or laid out again */
+	struct {
+		bool on;         /* being collected */
+		bool done;
+		bool relaid;     /* the copy holds a new layout */
+		uint64_t off, end;   /* where they are in the stream */
+		uint64_t new_len;    /* their bytes in the copy, if relaid */
+		uint32_t cut8, cut16; /* strings cut (8-bit, 16-bit) */
+		unsigned olen;       /* bytes in orec */
+		bool ofirst;         /* orec is the SST record */
+		uint8_t shadow[REC_MAX]; /* rec before the SST */
+		uint8_t in[REC_MAX];     /* a record read back */
+		uint8_t orec[REC_MAX];   /* a record being laid out */
+		uint16_t str[65535];     /* a string's characters */
+	} grp;
 	/* a workbook encrypted with Excel's default password */
 	uint8_t fp[REC_MAX];     /* the FILEPASS record (freexl never sees
 				  * it, so it stays out of the shadow) */
@@ -454,6 +484,7 @@ static int add_sheet(struct biff *b, uint32_t off, struct lt_err *err)
 		b->sheets_cap = cap;
 	}
 	b->sheet[b->nsheets].off = off;
+	b->sheet[b->nsheets].at = UINT64_MAX;
 	b->sheet[b->nsheets].index = b->nsheets;
 	b->sheet[b->nsheets++].declared = false;
 	b->sorted = false;
@@ -662,14 +693,23 @@ static int filepass(struct biff *b, unsigned n, uint64_t off,
 }
 
 /* Where a BOUNDSHEET's lbPlyPos (off) lies in the copy without the
- * FILEPASS record; UINT32_MAX (no BOF) if inside it. */
+ * FILEPASS record and with the shared string table laid out again (as far
+ * as either is known); UINT32_MAX (no BOF) if inside either. */
 static uint32_t copy_offset(const struct biff *b, uint32_t off)
 {
-	if (!b->fp_len || off < b->fp_off)
-		return off;
-	if (off < b->fp_off + b->fp_len)
-		return UINT32_MAX;
-	return (uint32_t)(off - b->fp_len);
+	uint64_t at = off;
+
+	if (b->fp_len && off >= b->fp_off) {
+		if (off < b->fp_off + b->fp_len)
+			return UINT32_MAX;
+		at -= b->fp_len;
+	}
+	if (b->grp.relaid && off >= b->grp.off) {
+		if (off < b->grp.end)
+			return UINT32_MAX;
+		at = at - (b->grp.end - b->grp.off) + b->grp.new_len;
+	}
+	return at < UINT32_MAX ? (uint32_t)at : UINT32_MAX;
 }
 
 /*
@@ -919,6 +959,328 @@ static int out_add(struct out *o, const uint8_t *p, size_t n,
 	return LT_OK;
 }
 
+/* --- the shared string table laid out again for freexl ------------------ */
+
+/*
+ * What freexl 1.0.6 cannot follow in a valid table (MS-XLS 2.4.265 SST,
+ * 2.5.293 XLUnicodeRichExtendedString): the characters of a string over
+ * more than two records (its header's and the next), and rich-text runs or
+ * phonetic data reaching past the record after the one they start in (or,
+ * after a split string, past that string's second record).  Excel allows
+ * 32,767 characters in a cell; a string of more than 8,221 16-bit or about
+ * 16,000 8-bit characters needs three records.  Such a table is read again
+ * the MS-XLS way (a string's fixed fields in one record; its characters
+ * split between characters, each later part after an fHighByte byte; runs
+ * and phonetic data split anywhere) and written anew: every string at its
+ * index, without runs and phonetic data (freexl skips them), as 8-bit
+ * characters when all fit in 8 bits, in records that end where it helps.
+ * A string that even two records of its own cannot hold (more than
+ * SST_CUT16 16-bit or SST_CUT8 8-bit characters) is cut to that length
+ * (never between the halves of a surrogate pair) and the extraction says
+ * so.  What the MS-XLS reading refuses stays refused, with the reason
+ * sst_part() gave.
+ */
+#define SST_CUT8 ((REC_MAX - 3) + (REC_MAX - 1))
+#define SST_CUT16 ((REC_MAX - 3) / 2 + (REC_MAX - 1) / 2)
+
+/* The SST or CONTINUE record at off, decrypted, into dst. */
+static int grp_read(struct biff *b, struct rd *r, uint64_t off, uint8_t *dst,
+		    uint8_t hdr[4], unsigned *n, struct lt_err *err)
+{
+	int rc = rd_get(r, off, hdr, 4, err);
+
+	if (!rc) {
+		*n = le16(hdr + 2);
+		rc = rd_get(r, off + 4, dst, *n, err);
+	}
+	if (rc == LT_E_NOTFOUND || (!rc && *n > REC_MAX))
+		return lt_err_set(err, LT_E_INTERNAL,
+				  "shared string table at offset %" PRIu64
+				  " read back differently",
+				  b->grp.off);
+	if (!rc && b->decrypting && *n)
+		rc = decrypt(b, off + 4, dst, *n, err);
+	return rc;
+}
+
+/* The record in grp.orec to the check and the copy. */
+static int relay_end(struct biff *b, struct out *o, struct lt_err *err)
+{
+	unsigned n = b->grp.olen, type = b->grp.ofirst ? R_SST : R_CONTINUE;
+	uint8_t hdr[4];
+	int rc;
+
+	memcpy(b->rec, b->grp.orec, n);
+	rc = record(b, type, n, b->grp.off, err);
+	if (rc) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg);
+		lt_err_clear(err);
+		return lt_err_set(err, LT_E_INTERNAL,
+				  "shared string table laid out again: %s", m);
+	}
+	put16(hdr, type);
+	put16(hdr + 2, n);
+	LT_TRY(out_add(o, hdr, 4, err));
+	LT_TRY(out_add(o, b->grp.orec, n, err));
+	b->grp.new_len += 4 + (uint64_t)n;
+	b->grp.ofirst = false;
+	b->grp.olen = 0;
+	return LT_OK;
+}
+
+static void relay_put(struct biff *b, const uint16_t *s, uint32_t count,
+		      unsigned wb)
+{
+	uint8_t *p = b->grp.orec + b->grp.olen;
+	uint32_t i;
+
+	for (i = 0; i < count; i++) {
+		*p++ = (uint8_t)s[i];
+		if (wb == 2)
+			*p++ = (uint8_t)(s[i] >> 8);
+	}
+	b->grp.olen += count * wb;
+}
+
+/* String grp.str (cch characters) into the new layout. */
+static int relay_string(struct biff *b, struct out *o, uint32_t cch,
+			struct lt_err *err)
+{
+	const uint16_t *s = b->grp.str;
+	unsigned wb = 1, len = b->grp.olen;
+	uint32_t i, k;
+
+	for (i = 0; i < cch && wb == 1; i++)
+		if (s[i] > 0xff)
+			wb = 2;
+	if (len + 3 + (uint64_t)cch * wb <= REC_MAX) {
+		k = cch; /* whole */
+	} else if (len + 3 <= REC_MAX &&
+		   (cch - (REC_MAX - len - 3) / wb) * wb + 1 <= REC_MAX) {
+		k = (REC_MAX - len - 3) / wb; /* split here */
+	} else {
+		/* in a record of its own, and the next one */
+		LT_TRY(relay_end(b, o, err));
+		k = LT_MIN(cch, (REC_MAX - 3) / wb);
+		if (cch > (wb == 2 ? SST_CUT16 : SST_CUT8)) {
+			cch = wb == 2 ? SST_CUT16 : SST_CUT8;
+			if (wb == 2 && s[cch - 1] >= 0xd800 &&
+			    s[cch - 1] <= 0xdbff)
+				cch--;
+			if (wb == 2)
+				b->grp.cut16++;
+			else
+				b->grp.cut8++;
+		}
+	}
+	put16(b->grp.orec + b->grp.olen, cch);
+	b->grp.orec[b->grp.olen + 2] = wb == 2;
+	b->grp.olen += 3;
+	relay_put(b, s, k, wb);
+	if (k == cch)
+		return LT_OK;
+	LT_TRY(relay_end(b, o, err));
+	b->grp.orec[0] = wb == 2;
+	b->grp.olen = 1;
+	relay_put(b, s + k, cch - k, wb);
+	return LT_OK;
+}
+
+/* Reading the table back: the group's records one after another. */
+struct relay_in {
+	uint64_t next;  /* offset of the next record */
+	unsigned n, p;  /* the current record's length, position */
+	uint32_t no;    /* the current record's number in the table */
+};
+
+/* The next record into grp.in; false at the end of the table. */
+static int relay_next(struct biff *b, struct rd *r, struct relay_in *c,
+		      bool *more, struct lt_err *err)
+{
+	uint8_t hdr[4];
+
+	*more = c->next < b->grp.end;
+	if (!*more)
+		return LT_OK;
+	LT_TRY(grp_read(b, r, c->next, b->grp.in, hdr, &c->n, err));
+	c->next += 4 + (uint64_t)c->n;
+	c->p = 0;
+	c->no++;
+	return LT_OK;
+}
+
+/*
+ * Read the table back the MS-XLS way: LT_E_CORRUPT (err untouched) when it
+ * is no valid table.  *fx_ok says whether freexl reads every string of it
+ * right: the characters of each in its header's record and at most the
+ * next; what follows a string that fits its record ending before the end
+ * of the next record; what follows a split string in its second record.
+ * With write, the table is laid out again (see above), the new records
+ * going through the check and into o.
+ */
+static int sst_read(struct biff *b, struct rd *r, struct out *o, bool write,
+		    bool *fx_ok, struct lt_err *err)
+{
+	const uint8_t *in = b->grp.in;
+	struct relay_in c = { .next = b->grp.off };
+	uint32_t count, i;
+	bool more;
+
+	*fx_ok = true;
+	LT_TRY(relay_next(b, r, &c, &more, err));
+	if (!more || c.n < 8)
+		return LT_E_CORRUPT;
+	count = le32(in + 4);
+	if (count > SST_MAX || count > b->stream_len / 3 + 1)
+		return LT_E_CORRUPT;
+	if (write) {
+		memcpy(b->grp.orec, in, 8);
+		b->grp.olen = 8;
+		b->grp.ofirst = true;
+		b->grp.new_len = 0;
+	}
+	c.p = 8;
+	for (i = 0; i < count; i++) {
+		uint32_t cch, got = 0, hrec, crec;
+		uint64_t extra;
+		unsigned fl, h, wide;
+
+		while (c.p == c.n) {
+			LT_TRY(relay_next(b, r, &c, &more, err));
+			if (!more)
+				goto end; /* fewer strings than claimed */
+		}
+		/* its fixed fields in one record */
+		if (c.n - c.p < 3)
+			return LT_E_CORRUPT;
+		cch = le16(in + c.p);
+		fl = in[c.p + 2];
+		h = 3 + (fl & 8 ? 2 : 0) + (fl & 4 ? 4 : 0);
+		if (c.n - c.p < h || !cch)
+			return LT_E_CORRUPT;
+		extra = (fl & 8 ? 4 * (uint64_t)le16(in + c.p + 3) : 0) +
+			(fl & 4 ? le32(in + c.p + h - 4) : 0);
+		wide = fl & 1;
+		c.p += h;
+		hrec = c.no;
+		while (got < cch) {
+			uint32_t k;
+
+			if (c.p == c.n) {
+				LT_TRY(relay_next(b, r, &c, &more, err));
+				if (!more)
+					return LT_E_CORRUPT;
+				if (!c.n)
+					continue;
+				wide = in[0] & 1;
+				c.p = 1;
+				continue;
+			}
+			k = LT_MIN(cch - got, (c.n - c.p) / (wide ? 2 : 1));
+			if (!k)
+				return LT_E_CORRUPT; /* a character split */
+			for (; k; k--, got++) {
+				b->grp.str[got] = wide ? le16(in + c.p)
+						       : in[c.p];
+				c.p += wide ? 2 : 1;
+			}
+		}
+		crec = c.no;
+		while (extra) {
+			uint32_t k;
+
+			if (c.p == c.n) {
+				LT_TRY(relay_next(b, r, &c, &more, err));
+				if (!more)
+					return LT_E_CORRUPT;
+				continue;
+			}
+			k = (uint32_t)LT_MIN(extra, (uint64_t)(c.n - c.p));
+			c.p += k;
+			extra -= k;
+		}
+		if (crec > hrec + 1 ||
+		    (i + 1 < count &&
+		     (crec > hrec ? c.no != crec
+				  : c.no > crec + 1 ||
+					    (c.no == crec + 1 && c.p == c.n))))
+			*fx_ok = false;
+		if (write)
+			LT_TRY(relay_string(b, o, cch, err));
+	}
+end:
+	if (write) {
+		LT_TRY(relay_end(b, o, err));
+		b->grp.relaid = true;
+	}
+	return LT_OK;
+}
+
+/*
+ * The end of the first SST and its CONTINUE records (grp.off to grp.end):
+ * a valid table that freexl would read wrong is laid out again
+ * (sst_read()); any other goes through the check as it is, and into the
+ * copy if it passes.
+ */
+static int sst_flush(struct biff *b, struct rd *r, struct out *o,
+		     struct lt_err *err)
+{
+	uint64_t off;
+	uint8_t hdr[4];
+	unsigned n;
+	bool fx_ok = true;
+	int rc = LT_E_CORRUPT;
+
+	b->grp.on = false;
+	b->grp.done = true;
+	memcpy(b->rec, b->grp.shadow, REC_MAX);
+	if (b->version == 8)
+		rc = sst_read(b, r, NULL, false, &fx_ok, err);
+	if (rc && rc != LT_E_CORRUPT)
+		return rc;
+	if (!rc && !fx_ok)
+		return sst_read(b, r, o, true, &fx_ok, err);
+	for (off = b->grp.off; off < b->grp.end; off += 4 + n) {
+		LT_TRY(grp_read(b, r, off, b->rec, hdr, &n, err));
+		LT_TRY(record(b, le16(hdr), n, off, err));
+	}
+	for (off = b->grp.off; o && off < b->grp.end; off += 4 + n) {
+		LT_TRY(grp_read(b, r, off, b->rec, hdr, &n, err));
+		LT_TRY(out_add(o, hdr, 4, err));
+		LT_TRY(out_add(o, b->rec, n, err));
+	}
+	return LT_OK;
+}
+
+/* The BOUNDSHEET offsets in the copy, once the new layout of the shared
+ * string table has moved what follows it. */
+static int patch_sheets(struct biff *b, struct out *o, struct lt_err *err)
+{
+	uint32_t i;
+
+	LT_TRY(out_flush(o, err));
+	for (i = 0; i < b->nsheets; i++) {
+		uint8_t v[4];
+		ssize_t w;
+
+		if (b->sheet[i].at == UINT64_MAX)
+			continue;
+		put32(v, copy_offset(b, b->sheet[i].off));
+		do
+			w = pwrite(o->fd, v, 4,
+				   (off_t)(OUT_SECTOR + b->sheet[i].at));
+		while (w < 0 && errno == EINTR);
+		if (w != 4)
+			return lt_err_set(err, LT_E_IO,
+					  "cannot write the workbook copy: %s",
+					  w < 0 ? strerror(errno)
+						: "short write");
+	}
+	return LT_OK;
+}
+
 static int biff_run(struct biff *b, struct rd *r, struct out *o,
 		    struct lt_xls_biff *res, struct lt_err *err)
 {
@@ -940,6 +1302,13 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 		n = le16(hdr + 2);
 		if (!type && !n)
 			break; /* freexl's end mark */
+		if (b->grp.on && type != R_CONTINUE)
+			LT_TRY(sst_flush(b, r, o, err));
+		if (off && type == R_SST && !b->sst.init && !b->grp.done) {
+			b->grp.on = true;
+			b->grp.off = off;
+			memcpy(b->grp.shadow, b->rec, REC_MAX);
+		}
 		if (n > REC_MAX)
 			return lt_err_set(err, LT_E_CORRUPT,
 					  "BIFF record 0x%04x at offset "
@@ -968,6 +1337,11 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 			off += 4 + n; /* left out of the copy */
 			continue;
 		}
+		if (b->grp.on) {
+			off += 4 + n; /* to sst_flush() */
+			b->grp.end = off;
+			continue;
+		}
 		if (b->decrypting && !clear_record(type)) {
 			unsigned keep = type == R_BOUNDSHEET ? 4 : 0;
 
@@ -989,14 +1363,21 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 			rc = record(b, type, n, off, err);
 			if (rc)
 				return rc;
+			if (type == R_BOUNDSHEET && o)
+				b->sheet[b->nsheets - 1].at =
+					o->pos - OUT_SECTOR + o->len + 4;
 		}
 		LT_TRY(out_add(o, hdr, 4, err));
 		LT_TRY(out_add(o, b->rec, n, err));
 		off += 4 + n;
 	}
+	if (b->grp.on)
+		LT_TRY(sst_flush(b, r, o, err));
 	if (!b->version)
 		return lt_err_set(err, LT_E_CORRUPT, "empty workbook stream");
 	LT_TRY(sub_end(b, err));
+	if (o && b->grp.relaid)
+		LT_TRY(patch_sheets(b, o, err));
 	/* every sheet without a DIMENSIONS costs freexl one more allocation
 	 * of the active sheet's size when it opens the workbook */
 	undeclared = b->nsheets - b->declared;
@@ -1274,6 +1655,25 @@ static void warn(struct lt_extract_info *info, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Strings the new layout of the shared string table had to cut. */
+static void sst_cut_warning(const struct biff *b, struct lt_extract_info *info)
+{
+	uint32_t n = b->grp.cut8 + b->grp.cut16;
+	const char *s = n == 1 ? "" : "s";
+
+	if (b->grp.cut8 && b->grp.cut16)
+		warn(info,
+		     "%" PRIu32 " shared strings longer than freexl reads were "
+		     "cut to at most %u (16-bit) or %u (8-bit) characters",
+		     n, SST_CUT16, SST_CUT8);
+	else
+		warn(info,
+		     "%" PRIu32 " shared string%s longer than freexl reads %s "
+		     "cut to at most %u characters",
+		     n, s, n == 1 ? "was" : "were",
+		     b->grp.cut16 ? SST_CUT16 : SST_CUT8);
+}
+
 /* A number cell: the text and hint a format class gives it. */
 static void number_cell(double v, unsigned cls, bool date1904, char *slot,
 			struct lt_cell *cell)
@@ -1532,6 +1932,8 @@ int lt_extract_xls(const struct lt_scan_input *in,
 				rc);
 		goto out;
 	}
+	if (b->grp.cut8 || b->grp.cut16)
+		sst_cut_warning(b, info);
 	sc.h = h;
 	sc.b = b;
 	sc.cells = lt_calloc(0x10000, sizeof(*sc.cells));

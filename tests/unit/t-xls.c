@@ -2,8 +2,9 @@
 /*
  * The xls extractor and its BIFF check.  The workbooks under
  * tests/unit/data/xls/ were written by SheetJS (gen-xls.js) and damaged by
- * gen-bad.py (make.sh runs both); the encrypted ones come from
- * tests/unit/data/protect/ (those with Excel's default password must read
+ * gen-bad.py, or written by LibreOffice (gen-long.py: shared strings over
+ * more than two records; make.sh runs all three); the encrypted ones come
+ * from tests/unit/data/protect/ (those with Excel's default password must read
  * as their plaintext, meibo.xls or big.xls).  Every good workbook is read through in->data
  * and streamed through read() calls of 7 and 4096 bytes: the rows must be
  * the same.  lt_xls_biff_check() is also fed small hand-built streams for
@@ -465,6 +466,8 @@ static void test_sst(void)
 {
 	static const char *const same[] = {
 		"sst-split.xls", "sst-rich.xls", "sst-count.xls",
+		/* valid, but freexl would misread it: laid out again */
+		"sst-spill.xls",
 	};
 
 	expect_same("big.xls", same, LT_ARRAY_SIZE(same));
@@ -481,6 +484,102 @@ static void test_sst(void)
 	expect_error("sst-header.xls", LT_E_CORRUPT,
 		     "shared string table: string 1 header runs past its "
 		     "record (record at offset 912)");
+}
+
+/* n copies of the UTF-8 text rep, cut to count UTF-16 units (rep is BMP
+ * only), appended to b. */
+static void add_rep(struct lt_buf *b, const char *rep, size_t count)
+{
+	size_t i = 0;
+	const char *p = rep;
+
+	while (i < count) {
+		size_t k = 1;
+
+		if (!*p)
+			p = rep;
+		while ((p[k] & 0xc0) == 0x80)
+			k++;
+		lt_buf_add(b, p, k);
+		p += k;
+		i++;
+	}
+}
+
+/* The extraction of name: rows, warning; its text compared with want. */
+static void expect_rows(const char *name, struct lt_buf *want,
+			uint64_t rows, const char *warning)
+{
+	struct lt_extract_info info;
+	struct lt_err err;
+	char *out = NULL;
+	int rc = extract(name, &out, &info, &err);
+
+	CHECK(rc == LT_OK);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", name, err.msg);
+	CHECK(info.rows == rows);
+	CHECK_STR(info.warning, warning);
+	CHECK_STR(out ? out : "", want->buf ? want->buf : "");
+	free(out);
+	lt_buf_release(want);
+}
+
+/*
+ * Shared strings longer than freexl 1.0.6 reads (over more than two
+ * records), written by LibreOffice (gen-long.py): the table is laid out
+ * again, every row is read, the short cells exactly, a string cut where
+ * it must be, with a warning.
+ */
+static void test_long_sst(void)
+{
+	struct lt_buf w;
+	int i;
+
+	lt_buf_init(&w, 1 << 24);
+	lt_buf_addf(&w, "[long]\n1:氏名|生年月日|住所|備考\n");
+	for (i = 0; i < 30; i++) {
+		lt_buf_addf(&w,
+			    "%d:山田 太郎%d|1980/01/%02d|"
+			    "東京都千代田区千代田1-1-%d|",
+			    i + 2, i, i % 28 + 1, i);
+		if (i == 4)
+			add_rep(&w, "長い備考", 8221);   /* of 12,000 */
+		else if (i == 8)
+			add_rep(&w, "A", 16444);         /* of 20,000 */
+		else
+			lt_buf_addc(&w, 'x');
+		lt_buf_addc(&w, '\n');
+	}
+	expect_rows("long.xls", &w, 31,
+		    "2 shared strings longer than freexl reads were cut to "
+		    "at most 8221 (16-bit) or 16444 (8-bit) characters");
+
+	/* the longest strings freexl reads whole, and one more character;
+	 * a cut never splits a surrogate pair */
+	lt_buf_init(&w, 1 << 24);
+	lt_buf_addf(&w, "[limits]\n1:短い 一\n2:");
+	add_rep(&w, "あいうえお", 8221);
+	lt_buf_addf(&w, "\n3:短い 2\n4:");
+	add_rep(&w, "あいうえお", 8221);
+	lt_buf_addf(&w, "\n5:短い 4\n6:");
+	add_rep(&w, "B", 16444);
+	lt_buf_addf(&w, "\n7:短い 6\n8:");
+	add_rep(&w, "C", 16444);
+	lt_buf_addf(&w, "\n9:短い 8\n10:");
+	add_rep(&w, "あいうえお", 8220);
+	lt_buf_addf(&w, "\n11:短い 10\n");
+	expect_rows("limits.xls", &w, 11,
+		    "3 shared strings longer than freexl reads were cut to "
+		    "at most 8221 (16-bit) or 16444 (8-bit) characters");
+
+	/* 3,000 rich-text runs after a string, over two more records:
+	 * nothing to cut, every string read */
+	lt_buf_init(&w, 1 << 24);
+	lt_buf_addf(&w, "[書式]\n1:");
+	add_rep(&w, "漢字かな", 6000);
+	lt_buf_addf(&w, "\n2:氏名\n3:山田 花子\n4:東京都千代田区千代田1-1\n");
+	expect_rows("rich.xls", &w, 4, "");
 }
 
 static void test_not_xls(void)
@@ -727,6 +826,7 @@ int main(void)
 	test_velvet();
 	test_velvet_damaged();
 	test_sst();
+	test_long_sst();
 	test_not_xls();
 	test_stop();
 	test_biff_check();

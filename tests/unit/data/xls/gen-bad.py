@@ -308,3 +308,14 @@ sst_rec = struct.pack('<HH', 0x00fc, first) + hdr[4:4 + first]
 cont = hdr[4 + first:]
 hdr = sst_rec + struct.pack('<HH', 0x003c, len(cont)) + cont
 w('sst-header.xls', wrap(replace_sst(big, hdr)))
+
+# Valid, but past what freexl 1.0.6 follows (the extraction lays the table
+# out again and must read as big.xls, nothing cut): phonetic data (furigana,
+# 2500 bytes) on string 5 and rich-text runs (600 of them) on string 200,
+# in records of at most 1000 bytes: each spans three records or more.
+spill = [list(s) for s in strs]
+spill[5][1] |= 0x04
+spill[5][4] = struct.pack('<HHH', 1, 2500 - 6, 4) + b'\0' * (2500 - 6)
+spill[200][1] |= 0x08
+spill[200][3] = struct.pack('<HH', 0, 1) * 600
+sst_file('sst-spill.xls', spill, 1000)
