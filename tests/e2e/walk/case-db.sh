@@ -39,3 +39,10 @@ cp bogus.db bogus.orig
 expect_exit 3 "$LT" walk --case bogus.db "$raw"
 grep -q "bogus.db" err || die "bad DB not named"
 cmp -s bogus.db bogus.orig || die "bogus DB was modified"
+# A new case database has 16 KiB pages; one made with another page size
+# keeps it and goes on working.
+[ "$(q 'PRAGMA page_size')" = 16384 ] || die "page size of a new case DB: $(q 'PRAGMA page_size')"
+sqlite3 old.db 'PRAGMA page_size=4096; VACUUM;'
+"$LT" walk --case old.db "$raw" > /dev/null
+[ "$(sqlite3 old.db 'PRAGMA page_size')" = 4096 ] || die "page size of an existing DB changed"
+[ "$(sqlite3 old.db 'SELECT count(*) FROM entry')" -gt 0 ] || die "no entries in the 4 KiB-page DB"
