@@ -630,7 +630,7 @@ static int load_pii_files(struct ctx *c)
 
 	LT_TRY(prepare(c, FILE_COLS " WHERE f.status <> 'scanning' AND {FW}"
 		       " AND EXISTS(SELECT 1 FROM record_block r WHERE"
-		       " r.file_id = f.id AND {RW})"
+		       " r.file_id = coalesce(f.records_of, f.id) AND {RW})"
 		       " ORDER BY f.evidence_id, f.path, f.id", &st));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lt_report_file *f = PUSH(c, r->pii_files, r->npii,
@@ -656,6 +656,8 @@ static int load_pii_files(struct ctx *c)
 /*
  * The records in the scope, one at a time, in file and write order (or
  * evidence item first): unpacked from their blocks (leaktriage/recblock.h).
+ * A file that is a copy of another (file.records_of) has that file's
+ * blocks as its records: they are read again for it.
  */
 struct rec_iter {
 	sqlite3_stmt *st;
@@ -669,14 +671,16 @@ static int rec_open(struct ctx *c, struct rec_iter *it, bool by_evidence)
 {
 	memset(it, 0, sizeof(*it));
 	return prepare(c, by_evidence ?
-		       "SELECT r.file_id, f.evidence_id, r.sheet, r.data"
-		       " FROM record_block r JOIN file f ON f.id = r.file_id"
+		       "SELECT f.id, f.evidence_id, r.sheet, r.data"
+		       " FROM file f JOIN record_block r"
+		       " ON r.file_id = coalesce(f.records_of, f.id)"
 		       " WHERE f.status <> 'scanning' AND {FW} AND {RW}"
-		       " ORDER BY f.evidence_id, r.file_id, r.id" :
-		       "SELECT r.file_id, f.evidence_id, r.sheet, r.data"
-		       " FROM record_block r JOIN file f ON f.id = r.file_id"
+		       " ORDER BY f.evidence_id, f.id, r.id" :
+		       "SELECT f.id, f.evidence_id, r.sheet, r.data"
+		       " FROM file f JOIN record_block r"
+		       " ON r.file_id = coalesce(f.records_of, f.id)"
 		       " WHERE f.status <> 'scanning' AND {FW} AND {RW}"
-		       " ORDER BY r.file_id, r.id", &it->st);
+		       " ORDER BY f.id, r.id", &it->st);
 }
 
 /* 1: it->r is the next record; 0: no more; < 0: error set (c->err). */

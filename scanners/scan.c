@@ -32,6 +32,8 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include "scanners/dedup.h"
+
 enum {
 	HEAD = 64 * 1024,
 	IOBUF = 1 << 20,
@@ -41,6 +43,7 @@ enum {
 	OUT_MAX = 8,           /* messages a worker holds back */
 	CHUNK = 16,            /* jobs a worker takes at a time */
 	WHOLE_MAX = 1 << 20,   /* files up to this size are read whole */
+	DEDUP_MAX = 1 << 20,   /* contents remembered (scanners/dedup.h) */
 	KEY_LEN = 16,          /* bytes of HMAC kept per key */
 };
 
@@ -50,6 +53,7 @@ struct job {
 	char *inode, *path;
 	bool deleted;
 	bool skip;             /* NTFS metadata files */
+	bool same_size;        /* large, and another large file has its size */
 };
 
 /*
@@ -92,6 +96,8 @@ struct msg {
 	bool strong;
 	uint64_t tables, rows, records, bytes;
 	uint32_t columns;
+	int64_t copy_of;       /* a copy of this entry's file: the writer
+				* takes over its findings */
 };
 
 /*
@@ -115,6 +121,7 @@ struct shared {
 	size_t next;           /* next job index, under q.mu */
 	struct queue q;
 	struct lt_yara *yara;
+	struct lt_dedup *dedup; /* NULL with --no-dedup */
 	volatile int *stop;
 };
 
@@ -170,6 +177,10 @@ struct worker {
 	size_t out_n;
 	char cur_sheet[256];
 	uint64_t records;
+	bool claimed;          /* first of its content: publish at its end */
+	bool yara_failed;      /* its YARA hits may be incomplete */
+	uint8_t claim_sha[32];
+	uint64_t claim_size;
 	int fail;
 	char init_error[LT_ERR_MSG_MAX];
 	double cpu;             /* CPU seconds of the thread, at its end */
@@ -766,9 +777,12 @@ static void side_results(struct worker *w, struct msg *end)
 	for (i = 0; i < sd->nhits; i++)
 		if (on_yara(sd->hits[i].rule, sd->hits[i].ns, w))
 			break;
-	if (sd->yara_err[0] && !end->detail[0])
-		snprintf(end->detail, sizeof(end->detail), "yara: %s",
-			 sd->yara_err);
+	if (sd->yara_err[0]) {
+		w->yara_failed = true;
+		if (!end->detail[0])
+			snprintf(end->detail, sizeof(end->detail),
+				 "yara: %s", sd->yara_err);
+	}
 }
 
 /* Kinds whose content an extractor reads (not only a signature check). */
@@ -792,10 +806,56 @@ static bool extracted(enum lt_kind kind)
 	}
 }
 
+/*
+ * A top-level file whose content (SHA-256 and size) was scanned before in
+ * this run becomes a copy of that file: the writer takes over its
+ * findings (scanners/dedup.h).  Returns true then.  The first file of a
+ * content is claimed by this worker and published at its end.
+ */
+static bool take_over(struct worker *w, const struct lt_hash *hash,
+		      uint64_t size, struct msg *end)
+{
+	int64_t orig = 0;
+
+	switch (lt_dedup_claim(w->sh->dedup, hash->sha256, size, &orig)) {
+	case LT_DEDUP_COPY:
+		lt_hex(end->md5, hash->md5, 16);
+		lt_hex(end->sha256, hash->sha256, 32);
+		end->copy_of = orig;
+		SET(end->status, "ok"); /* the writer puts the original's */
+		return true;
+	case LT_DEDUP_MINE:
+		w->claimed = true;
+		memcpy(w->claim_sha, hash->sha256, 32);
+		w->claim_size = size;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Whether the results of the file that just ended hold for any file of
+ * the same content: not an error or an interruption, no archive members
+ * (their rows are not copied), YARA complete. */
+static bool reusable(const struct worker *w, const struct msg *end)
+{
+	static const char *const ok[] = { "ok", "no_tables", "not_examined",
+					   "protected" };
+	size_t i;
+
+	if (w->yara_failed || !strcmp(end->extractor, "archive"))
+		return false;
+	for (i = 0; i < LT_ARRAY_SIZE(ok); i++)
+		if (!strcmp(end->status, ok[i]))
+			return true;
+	return false;
+}
+
 static void process(struct worker *w, const struct lt_scan_input *inner,
 		    int depth, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
+	bool hashed = false;
 	struct lt_scan_input mem;
 	struct hin h;
 	enum lt_kind kind;
@@ -827,6 +887,15 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		h.hashed = inner->size;
 		head = (char *)inner->data;
 		head_len = (size_t)LT_MIN((uint64_t)HEAD, inner->size);
+		if (depth == 0 && w->sh->dedup && inner->size) {
+			if (lt_hash_final(&h.hash, &err))
+				goto fail;
+			hashed = true;
+			lt_hex(end->md5, h.hash.md5, 16);
+			lt_hex(end->sha256, h.hash.sha256, 32);
+			if (take_over(w, &h.hash, inner->size, end))
+				return;
+		}
 	} else if (!(head = malloc(HEAD))) {
 		lt_err_set(&err, LT_E_NOMEM, "out of memory");
 		goto fail_hash;
@@ -947,12 +1016,14 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		side_results(w, end);
 		return;
 	}
-	if (hash_rest(&h, w->buf, &err))
-		goto fail_hash;
-	if (lt_hash_final(&h.hash, &err))
-		goto fail;
-	lt_hex(end->md5, h.hash.md5, 16);
-	lt_hex(end->sha256, h.hash.sha256, 32);
+	if (!hashed) {
+		if (hash_rest(&h, w->buf, &err))
+			goto fail_hash;
+		if (lt_hash_final(&h.hash, &err))
+			goto fail;
+		lt_hex(end->md5, h.hash.md5, 16);
+		lt_hex(end->sha256, h.hash.sha256, 32);
+	}
 	if (w->ys) {
 		struct lt_scan_input yin = { inner->path, inner->size,
 					     inner->data, plain_read,
@@ -961,6 +1032,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		if (lt_yara_scan(w->ys, &yin, on_yara, w, &err)) {
 			if (err.code == LT_E_INTERRUPTED)
 				goto fail;
+			w->yara_failed = true;
 			if (!end->detail[0])
 				snprintf(end->detail, sizeof(end->detail),
 					 "yara: %s", err.msg);
@@ -990,6 +1062,37 @@ static int reader_read(void *src, uint64_t off, void *buf, size_t len,
 	return lt_reader_read(w->reader, off, buf, len, got, err);
 }
 
+/*
+ * MD5 and SHA-256 of the selected file before it is processed: only for a
+ * large file that may be a copy (another large file has its size), the
+ * one case where reading it twice can save its extraction.
+ */
+static int prehash(struct worker *w, uint64_t size, struct lt_hash *hash,
+		   struct lt_err *err)
+{
+	uint64_t done = 0;
+
+	LT_TRY(lt_hash_init(hash, LT_HASH_MD5 | LT_HASH_SHA256, err));
+	while (done < size) {
+		size_t got = 0;
+
+		if (*w->sh->stop)
+			lt_err_set(err, LT_E_INTERRUPTED, "interrupted");
+		else if (!lt_reader_read(w->reader, done, w->buf,
+					 (size_t)LT_MIN((uint64_t)IOBUF,
+							size - done),
+					 &got, err) && !got)
+			lt_err_set(err, LT_E_CORRUPT, "short read");
+		if (err->code) {
+			lt_hash_release(hash);
+			return err->code;
+		}
+		lt_hash_update(hash, w->buf, got);
+		done += got;
+	}
+	return lt_hash_final(hash, err);
+}
+
 static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
@@ -998,6 +1101,8 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 
 	w->records = 0;
 	w->job = j;
+	w->claimed = false;
+	w->yara_failed = false;
 	SET(end->status, "error");
 	if (j->skip) {
 		SET(end->status, "skipped");
@@ -1008,6 +1113,21 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 			     &err)) {
 		SET(end->detail, err.msg);
 		return;
+	}
+	if (w->sh->dedup && j->same_size && size == j->size &&
+	    size > WHOLE_MAX) {
+		struct lt_hash hash;
+
+		if (prehash(w, size, &hash, &err) == LT_E_INTERRUPTED) {
+			SET(end->status, "scanning");
+			return;
+		}
+		/* unreadable: the path below says where and why */
+		if (!err.code && take_over(w, &hash, size, end)) {
+			end->bytes = size;
+			return;
+		}
+		lt_err_clear(&err);
 	}
 	memset(&in, 0, sizeof(in));
 	in.path = j->path;
@@ -1052,8 +1172,19 @@ static void *worker_main(void *arg)
 		b->job = e->job = &sh->jobs[i];
 		emit(w, b);
 		scan_one(w, &sh->jobs[i], e);
-		emit(w, e);
-		out_flush(w, false);
+		{
+			bool reuse = w->claimed && reusable(w, e);
+
+			emit(w, e);
+			out_flush(w, false);
+			/* after the file's messages are queued: a copy's
+			 * message comes behind them, the writer sees this
+			 * file's row first */
+			if (w->claimed)
+				lt_dedup_publish(sh->dedup, w->claim_sha,
+						 w->claim_size,
+						 sh->jobs[i].entry_id, reuse);
+		}
 		i++;
 	}
 	{
@@ -1083,6 +1214,7 @@ struct writer {
 	size_t *npend;
 	size_t defer_max;      /* messages held back before the row goes in */
 	sqlite3_stmt *ins_full;
+	sqlite3_stmt *sel_orig, *set_orig, *cp_yara; /* copies */
 	int *depth;
 	struct lt_scan_stats *stats;
 	struct lt_err *err;
@@ -1353,17 +1485,92 @@ static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
 	return LT_OK;
 }
 
+static void get_str(char *dst, size_t len, sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+#define GET(field, st, i) get_str((field), sizeof(field), (st), (i))
+
+/*
+ * A copy (m->copy_of, scanners/dedup.h): the findings of the original's
+ * row go into m, as if the worker had found them, so that the copy's row,
+ * the counts and the messages are those of the original.  The original's
+ * row was written before: its end was queued before the copy was
+ * answered.
+ */
+static int copy_findings(struct writer *wr, struct msg *m, int64_t *orig)
+{
+	sqlite3_stmt *st = wr->sel_orig;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, m->copy_of);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*orig = sqlite3_column_int64(st, 0);
+		GET(m->status, st, 1);
+		GET(m->mime, st, 2);
+		GET(m->kind_name, st, 3);
+		GET(m->extractor, st, 4);
+		GET(m->detail, st, 5);
+		GET(m->encoding, st, 6);
+		GET(m->layout, st, 7);
+		m->tables = (uint64_t)sqlite3_column_int64(st, 8);
+		m->rows = (uint64_t)sqlite3_column_int64(st, 9);
+		m->records = (uint64_t)sqlite3_column_int64(st, 10);
+		m->columns = (uint32_t)sqlite3_column_int64(st, 11);
+		GET(m->protection, st, 12);
+		m->strong = sqlite3_column_int(st, 13) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return LT_OK;
+	if (rc == SQLITE_DONE)
+		return lt_err_set(wr->err, LT_E_INTERNAL,
+				  "'%s' is a copy of a file without a row",
+				  m->job->path);
+	return lt_err_set(wr->err, LT_E_IO, "case database: %s",
+			  sqlite3_errmsg(wr->db));
+}
+
+/*
+ * The copy's records are the original's record blocks (file.records_of:
+ * the report reads them once for each file), not a copy of them: a
+ * 450 MB CSV has 264 MB of blocks.  Its YARA hits are copied.
+ */
+static int copy_rows(struct writer *wr, int64_t orig, int64_t id,
+		     const struct msg *m)
+{
+	sqlite3_bind_int64(wr->set_orig, 1, orig);
+	sqlite3_bind_int64(wr->set_orig, 2, id);
+	LT_TRY(w_step(wr, wr->set_orig));
+	sqlite3_bind_int64(wr->cp_yara, 1, id);
+	sqlite3_bind_int64(wr->cp_yara, 2, orig);
+	LT_TRY(w_step(wr, wr->cp_yara));
+	wr->stats->records += m->records;
+	wr->stats->reused++;
+	return LT_OK;
+}
+
 /* A file ends: its row (or the update of it), then what was held back. */
 static int file_end(struct writer *wr, struct msg *m)
 {
 	int w = m->worker, d = wr->depth[w];
 	struct msg *b;
+	int64_t orig = 0;
 	int rc = LT_OK;
 
 	if (d <= 0)
 		return lt_err_set(wr->err, LT_E_INTERNAL,
 				  "a file ends that did not begin");
 	b = wr->open[w][d - 1];
+	if (m->copy_of && (d != 1 || wr->stack[w][0] || wr->pend[w]))
+		return lt_err_set(wr->err, LT_E_INTERNAL,
+				  "a copy with findings of its own");
+	if (m->copy_of)
+		LT_TRY(copy_findings(wr, m, &orig));
 	if (!strcmp(m->status, "scanning")) {
 		/* interrupted: no row, or a 'scanning' row the next run
 		 * redoes; what was held back is dropped */
@@ -1378,6 +1585,8 @@ static int file_end(struct writer *wr, struct msg *m)
 			wr->stack[w][d - 1] = sqlite3_last_insert_rowid(wr->db);
 			rc = flush_held(wr, w);
 		}
+		if (!rc && orig)
+			rc = copy_rows(wr, orig, wr->stack[w][d - 1], m);
 	} else {
 		sqlite3_stmt *st = wr->upd_file;
 
@@ -1430,6 +1639,34 @@ static void count_file(struct writer *wr, const struct msg *m)
 		wr->stats->protected_++;
 	if (m->records)
 		wr->stats->with_pii++;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct job *x = *(const struct job *const *)a;
+	const struct job *y = *(const struct job *const *)b;
+
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+/* Large files that may be copies: another large file has their size. */
+static int mark_same_size(struct shared *sh, struct lt_err *err)
+{
+	struct job **big;
+	size_t n = 0, i;
+
+	big = malloc(LT_MAX(sh->njobs, (size_t)1) * sizeof(*big));
+	if (!big)
+		return lt_err_set(err, LT_E_NOMEM, "out of memory");
+	for (i = 0; i < sh->njobs; i++)
+		if (!sh->jobs[i].skip && sh->jobs[i].size > WHOLE_MAX)
+			big[n++] = &sh->jobs[i];
+	qsort(big, n, sizeof(*big), by_size);
+	for (i = 1; i < n; i++)
+		if (big[i]->size == big[i - 1]->size)
+			big[i]->same_size = big[i - 1]->same_size = true;
+	free(big);
+	return LT_OK;
 }
 
 static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
@@ -1494,7 +1731,7 @@ static int load_jobs(sqlite3 *db, int64_t ev, struct shared *sh,
 		sh->njobs++;
 	}
 	sqlite3_finalize(st);
-	return LT_OK;
+	return mark_same_size(sh, err);
 }
 
 /* Unfinished files of an earlier run, with their archive members, their
@@ -1581,6 +1818,8 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 		nworkers = (int)sh.njobs;
 	if (lt_yara_open(opts->rules_path, &sh.yara, err))
 		goto out;
+	if (!opts->no_dedup && lt_dedup_new(DEDUP_MAX, &sh.dedup, err))
+		goto out;
 	pthread_mutex_init(&sh.q.mu, NULL);
 	pthread_cond_init(&sh.q.not_empty, NULL);
 	pthread_cond_init(&sh.q.not_full, NULL);
@@ -1598,6 +1837,20 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 			       " columns, protection, strong) VALUES(?,?,?,?,"
 			       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 			       &wr.ins_full, NULL) ||
+	    sqlite3_prepare_v2(wr.db,
+			       "SELECT id, status, mime, kind, extractor,"
+			       " detail, encoding, layout, tables, rows,"
+			       " records, columns, protection, strong FROM"
+			       " file WHERE entry_id=? AND parent_id IS NULL",
+			       -1, &wr.sel_orig, NULL) ||
+	    sqlite3_prepare_v2(wr.db,
+			       "UPDATE file SET records_of=? WHERE id=?", -1,
+			       &wr.set_orig, NULL) ||
+	    sqlite3_prepare_v2(wr.db,
+			       "INSERT INTO yara_hit(file_id, rule,"
+			       " namespace) SELECT ?1, rule, namespace FROM"
+			       " yara_hit WHERE file_id=?2 ORDER BY rowid",
+			       -1, &wr.cp_yara, NULL) ||
 	    sqlite3_prepare_v2(wr.db,
 			       "INSERT INTO record_block(file_id, sheet, n,"
 			       " elems, data) VALUES(?,?,?,?,?)",
@@ -1760,6 +2013,9 @@ stop_workers:
 out:
 	sqlite3_finalize(wr.ins_file);
 	sqlite3_finalize(wr.ins_full);
+	sqlite3_finalize(wr.sel_orig);
+	sqlite3_finalize(wr.set_orig);
+	sqlite3_finalize(wr.cp_yara);
 	sqlite3_finalize(wr.ins_rec);
 	lt_buf_release(&wr.block);
 	free(wr.kin);
@@ -1782,6 +2038,7 @@ out:
 	free(wr.depth);
 	free(ws);
 	lt_yara_close(sh.yara);
+	lt_dedup_free(sh.dedup);
 	for (j = 0; j < sh.njobs; j++) {
 		free(sh.jobs[j].inode);
 		free(sh.jobs[j].path);

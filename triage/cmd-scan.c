@@ -100,7 +100,7 @@ static void on_progress(const struct lt_scan_progress *p, void *udata)
 int cmd_scan(int argc, char **argv)
 {
 	const char *case_path = NULL, *tz = "UTC", *name = NULL, *rules = NULL;
-	bool hash_image = false, magic_all = false;
+	bool hash_image = false, magic_all = false, no_dedup = false;
 	int jobs = 0;
 	uint64_t max_memory = LT_DEFAULT_MAX_MEMORY * 2;
 	struct lt_opt opts[] = {
@@ -118,6 +118,9 @@ int cmd_scan(int argc, char **argv)
 		OPT_BOOL(0, "magic-all", &magic_all,
 			 "ask libmagic to name unknown binary files too"
 			 " (0.2 ms a file)"),
+		OPT_BOOL(0, "no-dedup", &no_dedup,
+			 "scan every copy of a content (default: a copy"
+			 " takes over the first's findings)"),
 		OPT_U64(0, "max-memory", &max_memory, "SIZE",
 			"address-space cap against hostile input (4G)"),
 		OPT_VERBOSITY(&lt_verbosity),
@@ -162,7 +165,8 @@ int cmd_scan(int argc, char **argv)
 	for (i = 0; i < nsrc && !stop_flag; i++) {
 		struct scan_state ss = { NULL, 0 };
 		struct lt_source *src = NULL;
-		struct lt_scan_opts so = { jobs, rules, key, magic_all };
+		struct lt_scan_opts so = { jobs, rules, key, magic_all,
+					   no_dedup };
 		struct lt_scan_cb scb = { on_progress, on_problem, &ss };
 		struct lt_scan_stats st;
 		char evname[256];
@@ -231,8 +235,10 @@ int cmd_scan(int argc, char **argv)
 		lt_info(1, "'%s': %" PRIu64 " files scanned now (%" PRIu64
 			" with personal data, %" PRIu64 " records; %" PRIu64
 			" protected, %" PRIu64 " not examined, %" PRIu64
-			" errors)", ss.evname, st.files, st.with_pii,
-			st.records, st.protected_, st.not_examined, st.errors);
+			" errors; %" PRIu64 " copies of content scanned"
+			" before)", ss.evname, st.files, st.with_pii,
+			st.records, st.protected_, st.not_examined, st.errors,
+			st.reused);
 		lt_info(2, "'%s': CPU seconds: workers %.2f (extraction, "
 			"classification, small files' hashes and YARA), side "
 			"threads %.2f (large files' hashes and YARA), writer "

@@ -26,6 +26,7 @@ struct lt_scan_opts {
 	const char *rules_path;   /* user YARA rules, or NULL */
 	const uint8_t *key;       /* the case secret (32 bytes) */
 	bool magic_all;           /* libmagic on unknown binaries too */
+	bool no_dedup;            /* process every copy of a content */
 };
 
 struct lt_scan_progress {
@@ -49,6 +50,8 @@ struct lt_scan_stats {
 	uint64_t files, scanned, with_pii, records, errors, not_examined;
 	uint64_t protected_;
 	uint64_t resumed_skipped; /* files already done by an earlier run */
+	uint64_t reused;          /* copies of a content scanned before in
+				   * this run: its findings taken over */
 	/* CPU seconds: the workers (reading, typing, extraction and
 	 * classification, and the hashes and YARA of small files), their side
 	 * threads (hashes and YARA of large files), the writer (the calling

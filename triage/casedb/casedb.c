@@ -133,6 +133,11 @@ static const char *const migrations[] = {
 	" sheet TEXT, n INTEGER NOT NULL, elems INTEGER NOT NULL,"
 	" data BLOB NOT NULL);"
 	"CREATE INDEX record_block_file ON record_block(file_id);",
+	/* 5: a file whose content was scanned before as another file takes
+	 * over its findings: file.records_of (added by add_records_of())
+	 * names the file whose record blocks are its records as well, its
+	 * YARA hits are copied */
+	"CREATE INDEX IF NOT EXISTS yara_hit_file ON yara_hit(file_id);",
 };
 
 struct lt_casedb {
@@ -308,6 +313,25 @@ out:
 	return rc;
 }
 
+/* Schema 5's column, unless there (a database made by a newer build and
+ * marked older by a test). */
+static int add_records_of(struct lt_casedb *c, struct lt_err *err)
+{
+	sqlite3_stmt *st;
+	bool have = false;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM pragma_table_info('file')"
+			       " WHERE name='records_of'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(c, err, "schema 5");
+	have = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (have)
+		return LT_OK;
+	return exec(c, "ALTER TABLE file ADD COLUMN records_of INTEGER"
+		    " REFERENCES file(id)", err);
+}
+
 static int migrate(struct lt_casedb *c, struct lt_err *err)
 {
 	int v, i;
@@ -322,7 +346,8 @@ static int migrate(struct lt_casedb *c, struct lt_err *err)
 	for (i = v; i < (int)LT_ARRAY_SIZE(migrations); i++) {
 		LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
 		if (exec(c, migrations[i], err) ||
-		    (i + 1 == 4 && pack_v3_records(c, err))) {
+		    (i + 1 == 4 && pack_v3_records(c, err)) ||
+		    (i + 1 == 5 && add_records_of(c, err))) {
 			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 			return err->code;
 		}

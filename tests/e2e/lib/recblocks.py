@@ -3,6 +3,7 @@
 """Print a case database's records, decoded from table record_block by the
 format described in include/leaktriage/recblock.h (an independent decoder,
 so the tests check the stored layout, not only leaktriage's reading of it).
+A file that is a copy of another (file.records_of) has that file's blocks.
 
 usage: recblocks.py CASE.db          one line per record:
        file_id|sheet|row|elems|k_insured|k_pension|k_my_number|k_name_birth|k_name_addr
@@ -28,8 +29,10 @@ def leb(data, i):
 def records(path):
     db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
     for fid, sheet, n, data in db.execute(
-            "SELECT file_id, sheet, n, data FROM record_block"
-            " ORDER BY file_id, id"):
+            "SELECT f.id, r.sheet, r.n, r.data FROM file f"
+            " JOIN record_block r"
+            " ON r.file_id = coalesce(f.records_of, f.id)"
+            " ORDER BY f.id, r.id"):
         i = got = 0
         while i < len(data):
             row, i = leb(data, i)

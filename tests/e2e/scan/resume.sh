@@ -30,5 +30,5 @@ for n in 1 60 300 500 700 d0:40 d0:450; do
 done
 # A second complete run adds nothing.
 "$LT" scan -q --case full.db "$P/pc01.img" "$P/pc02.img"
-[ "$(sqlite3 full.db 'SELECT sum(n) FROM record_block')" = "$(jq '[.tables.records[] | if type=="object" then (.[]) else . end] | add' full.json)" ] ||
+[ "$(sqlite3 full.db 'SELECT sum(r.n) FROM file f JOIN record_block r ON r.file_id = coalesce(f.records_of, f.id)')" = "$(jq '[.tables.records[] | if type=="object" then (.[]) else . end] | add' full.json)" ] ||
 	die "a second run added records"

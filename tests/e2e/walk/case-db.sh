@@ -10,7 +10,7 @@ need "$e01"
 [ "$(stat -c %a case.db.key)" = 600 ] || die "key mode"
 [ "$(wc -c < case.db.key)" = 65 ] || die "key size"
 q() { sqlite3 case.db "$1"; }
-[ "$(q "SELECT value FROM meta WHERE key='schema_version'")" = 4 ] || die "schema version"
+[ "$(q "SELECT value FROM meta WHERE key='schema_version'")" = 5 ] || die "schema version"
 [ "$(q "SELECT name, format, size FROM evidence")" = "image|ewf|$(stat -c %s "$SHARED/sleuthkit/image.dd")" ] ||
 	die "evidence row: $(q 'SELECT * FROM evidence')"
 # The E01's stored MD5 (ewfinfo is the oracle).

@@ -1,0 +1,109 @@
+# Copies of a content take over the findings of the first copy scanned
+# (scanners/dedup.h) instead of being extracted and classified again.  The
+# case database must come out as with --no-dedup, which processes every
+# copy: every file row, every record block byte for byte, every YARA hit,
+# and the report.  Covered: CSV in several encodings, xlsx, xls, docx, a
+# protected workbook, a PDF (not examined), archives (never taken over:
+# their members have rows of their own), broken files (errors are never
+# taken over), empty files, and files over 1 MiB, among them two of the
+# same size but different content.
+. "$ROOT/tests/e2e/lib/common.sh"
+D=$ROOT/tests/unit/data
+mkdir -p src/a src/b/c src/d
+set -- "$ROOT/samples/pii/share/総務/被保険者一覧_H27.5.csv" \
+	"$ROOT/samples/pii/share/roster_en.csv" \
+	"$D/text/meibo.cp932.csv" "$D/text/meibo.eucjp.csv" \
+	"$D/text/fixed-ja.txt" "$D/ooxml/basic.xlsx" "$D/ooxml/basic.docx" \
+	"$D/xls/meibo.xls" "$D/protect/xls-rc4-cryptoapi.xls" \
+	"$D/protect/pdf-plain.pdf" "$D/archive/cp932.zip" \
+	"$D/archive/nested.zip" "$D/ooxml/truncated.xlsx"
+for f in "$@"; do
+	need "$f"
+	b=$(basename "$f")
+	cp "$f" "src/a/$b"
+	cp "$f" "src/b/c/copy of $b"
+	cp "$f" "src/d/$b.bak"
+done
+: > src/a/empty.csv
+: > src/d/empty.csv
+python3 - src/a/big.csv src/b/big-other.csv <<'PY'
+import sys
+rows = ["氏名,生年月日,住所\r\n"]
+for i in range(30000):
+    rows.append("山田 花子%d,平成%d年%d月%d日,大阪府大阪市北区梅田%d-%d\r\n"
+                % (i, 1 + i % 30, 1 + i % 12, 1 + i % 28, 1 + i % 9, 1 + i % 20))
+data = "".join(rows).encode("cp932")
+assert len(data) > 1 << 20
+open(sys.argv[1], "wb").write(data)
+# same size, one person fewer: a candidate that is not a copy
+other = data.replace("山田 花子0,".encode("cp932"), "鈴木 花子0,".encode("cp932"), 1)
+assert len(other) == len(data) and other != data
+open(sys.argv[2], "wb").write(other)
+PY
+cp src/a/big.csv src/b/c/big.csv
+cp src/a/big.csv src/d/big.csv.bak
+
+# One worker: the copies are answered in a known order.
+"$LT" scan -v --jobs 1 --case on.db src 2> on.err || die "scan failed: $(cat on.err)"
+cp on.db.key off.db.key
+chmod 600 off.db.key
+"$LT" scan -v --jobs 1 --no-dedup --case off.db src 2> off.err ||
+	die "scan --no-dedup failed: $(cat off.err)"
+# 13 contents x 2 copies, and 2 of the large one (28); not taken over: the two
+# archives (x2) and the broken xlsx (x2), 6; not looked up: the empty file.
+grep -q "; 22 copies of content scanned before)" on.err ||
+	die "copies taken over: $(grep 'copies of' on.err)"
+grep -q "; 0 copies of content scanned before)" off.err ||
+	die "--no-dedup took over copies: $(grep 'copies of' off.err)"
+
+dump() {
+	sqlite3 "$1" "SELECT path, deleted, size, status, md5, sha256, mime,
+		kind, extractor, protection, strong, detail, encoding, layout,
+		tables, rows, records, columns,
+		(SELECT count(*) FROM file c WHERE c.parent_id = f.id)
+		FROM file f ORDER BY path"
+	sqlite3 "$1" "SELECT f.path, b.sheet, b.n, b.elems, hex(b.data)
+		FROM file f JOIN record_block b
+		ON b.file_id = coalesce(f.records_of, f.id)
+		ORDER BY f.path, b.id"
+	sqlite3 "$1" "SELECT f.path, y.namespace, y.rule FROM yara_hit y
+		JOIN file f ON f.id = y.file_id ORDER BY f.path, y.rule"
+}
+check_same() {
+	dump "$1" > "$1.dump"
+	dump "$2" > "$2.dump"
+	[ -s "$1.dump" ] || die "empty dump"
+	cmp -s "$1.dump" "$2.dump" ||
+		die "$1 and $2 differ: $(diff "$1.dump" "$2.dump" | head -5 | cut -c1-200)"
+	for db in "$1" "$2"; do
+		"$LT" report --case "$db" --format json |
+			jq -S 'del(.generated, .case, .tool, .methodology.case_db)' > "$db.json"
+	done
+	cmp -s "$1.json" "$2.json" ||
+		die "reports differ: $(diff "$1.json" "$2.json" | head -5 | cut -c1-200)"
+}
+check_same on.db off.db
+# The copies' record blocks are the first copy's (file.records_of), not
+# stored again.
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 22 ] ||
+	die "copies: $(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")"
+[ "$(sqlite3 on.db "SELECT count(*) FROM file f WHERE records_of IS NOT NULL
+	AND EXISTS (SELECT 1 FROM record_block b WHERE b.file_id = f.id)")" = 0 ] ||
+	die "copies with record blocks of their own"
+[ "$(sqlite3 on.db "SELECT count(*) FROM record_block")" -lt \
+  "$(sqlite3 off.db "SELECT count(*) FROM record_block")" ] ||
+	die "the copies' record blocks were stored again"
+# the copies' records are there: 3 copies of each file with records
+[ "$(sqlite3 on.db "SELECT count(DISTINCT path) FROM file WHERE
+	path LIKE '%roster_en.csv%' AND records > 0")" = 3 ] ||
+	die "roster_en.csv copies without records"
+[ "$(sqlite3 on.db "SELECT count(*) FROM yara_hit y JOIN file f ON
+	f.id = y.file_id WHERE f.path LIKE '%被保険者一覧%'")" -ge 3 ] ||
+	die "the copies' YARA hits are missing"
+
+# Two workers: a copy may be met while its first is still being scanned
+# (then it is scanned itself); the result is the same.
+cp on.db.key two.db.key
+chmod 600 two.db.key
+"$LT" scan -q --jobs 2 --case two.db src 2> two.err || die "scan --jobs 2 failed: $(cat two.err)"
+check_same two.db off.db
