@@ -43,6 +43,24 @@ int main(void)
 	vol[89] = 'S';
 	vol[90] = 1;
 	CHECK_STR(lt_volume_encryption(vol, sizeof(vol)), "filevault");
+	/* BitLocker To Go: a FAT32 discovery volume, the GUID at 424; the
+	 * GUID alone in a FAT32 volume of another OEM name is not enough. */
+	{
+		static const uint8_t guid[16] = { 0x3b, 0xd6, 0x67, 0x49,
+						  0x29, 0x2e, 0xd8, 0x4a,
+						  0x83, 0x99, 0xf6, 0xa3,
+						  0x39, 0xe3, 0xd0, 0x01 };
+
+		memset(vol, 0, sizeof(vol));
+		memcpy(vol + 3, "MSWIN4.1", 8);
+		memcpy(vol + 82, "FAT32   ", 8);
+		CHECK(lt_volume_encryption(vol, sizeof(vol)) == NULL);
+		memcpy(vol + 424, guid, 16);
+		CHECK_STR(lt_volume_encryption(vol, sizeof(vol)), "bitlocker");
+		CHECK(lt_volume_encryption(vol, 439) == NULL);
+		memcpy(vol + 3, "mkfs.fat", 8);
+		CHECK(lt_volume_encryption(vol, sizeof(vol)) == NULL);
+	}
 	/* Too short to tell: nothing. */
 	memcpy(vol + 3, "-FVE-FS-", 8);
 	CHECK(lt_volume_encryption(vol, 8) == NULL);

@@ -451,15 +451,24 @@ void lt_evidence_name(const char *path, char *out, size_t len)
 
 const char *lt_volume_encryption(const uint8_t *b, size_t len)
 {
-	/* BitLocker To Go identifier GUID 4967d63b-2e29-4ad8-8399-f6a339e3d001
-	 * as stored at offset 160 of the boot sector. */
-	static const uint8_t bde_togo[16] = { 0x3b, 0xd6, 0x67, 0x49, 0x29, 0x2e,
+	/*
+	 * BitLocker's identifier GUID 4967d63b-2e29-4ad8-8399-f6a339e3d001
+	 * (little-endian).  Vista and 7 volumes say "-FVE-FS-" at 3 (7 has
+	 * the GUID at 160 as well).  A BitLocker To Go volume (removable
+	 * drives, Windows 7 on) is a FAT32 "discovery volume" holding only
+	 * the reader program, "MSWIN4.1" at 3: the GUID at 424 is what
+	 * tells; walked as FAT32, it would look like a drive without data.
+	 */
+	static const uint8_t bde_guid[16] = { 0x3b, 0xd6, 0x67, 0x49, 0x29, 0x2e,
 					      0xd8, 0x4a, 0x83, 0x99, 0xf6, 0xa3,
 					      0x39, 0xe3, 0xd0, 0x01 };
 
 	if (len >= 11 && !memcmp(b + 3, "-FVE-FS-", 8))
 		return "bitlocker";
-	if (len >= 176 && !memcmp(b + 160, bde_togo, 16))
+	if (len >= 176 && !memcmp(b + 160, bde_guid, 16))
+		return "bitlocker";
+	if (len >= 440 && !memcmp(b + 3, "MSWIN4.1", 8) &&
+	    !memcmp(b + 424, bde_guid, 16))
 		return "bitlocker";
 	if (len >= 6 && !memcmp(b, "LUKS\xba\xbe", 6))
 		return "luks";
