@@ -25,6 +25,8 @@ struct lt_dedup {
 	struct content *c;
 	size_t n, alloc, max;
 	uint64_t copies;
+	uint64_t *big;          /* sizes over LT_DEDUP_LARGE (0: empty) */
+	size_t nbig, bigslots;  /* bigslots: 0 or a power of two */
 };
 
 int lt_dedup_new(size_t max, struct lt_dedup **out, struct lt_err *err)
@@ -51,6 +53,7 @@ void lt_dedup_free(struct lt_dedup *d)
 	if (!d)
 		return;
 	pthread_mutex_destroy(&d->mu);
+	free(d->big);
 	free(d->slot);
 	free(d->c);
 	free(d);
@@ -113,6 +116,77 @@ static bool grow(struct lt_dedup *d)
 	return true;
 }
 
+static size_t size_home(uint64_t size, size_t nslots)
+{
+	return (size_t)((size * 0x9E3779B97F4A7C15ull) >> 32) & (nslots - 1);
+}
+
+/* Remember a large content's size (best effort: out of memory, a large
+ * copy is merely not looked for). */
+static void note_size(struct lt_dedup *d, uint64_t size)
+{
+	size_t i;
+
+	if (size <= LT_DEDUP_LARGE)
+		return;
+	if ((d->nbig + 1) * 2 > d->bigslots) {
+		size_t ns = d->bigslots ? d->bigslots * 2 : 64, k;
+		uint64_t *nb = calloc(ns, sizeof(*nb));
+
+		if (!nb)
+			return;
+		for (k = 0; k < d->bigslots; k++) {
+			if (!d->big[k])
+				continue;
+			i = size_home(d->big[k], ns);
+			while (nb[i])
+				i = (i + 1) & (ns - 1);
+			nb[i] = d->big[k];
+		}
+		free(d->big);
+		d->big = nb;
+		d->bigslots = ns;
+	}
+	for (i = size_home(size, d->bigslots); d->big[i];
+	     i = (i + 1) & (d->bigslots - 1))
+		if (d->big[i] == size)
+			return;
+	d->big[i] = size;
+	d->nbig++;
+}
+
+bool lt_dedup_knows_size(struct lt_dedup *d, uint64_t size)
+{
+	bool known = false;
+	size_t i;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->bigslots)
+		for (i = size_home(size, d->bigslots); d->big[i];
+		     i = (i + 1) & (d->bigslots - 1))
+			if (d->big[i] == size) {
+				known = true;
+				break;
+			}
+	pthread_mutex_unlock(&d->mu);
+	return known;
+}
+
+/* A new content at slot s (locked, room checked). */
+static void insert(struct lt_dedup *d, const uint8_t sha256[32],
+		   uint64_t size, int64_t entry_id, uint8_t state)
+{
+	struct content *c = &d->c[d->n];
+
+	memcpy(c->sha256, sha256, 32);
+	c->size = size;
+	c->entry_id = entry_id;
+	c->state = state;
+	d->n++;
+	*find(d, sha256, size) = (uint32_t)d->n;
+	note_size(d, size);
+}
+
 enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
 				    const uint8_t sha256[32], uint64_t size,
 				    int64_t *entry_id)
@@ -131,14 +205,7 @@ enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
 			a = LT_DEDUP_COPY;
 		}
 	} else if (d->n < d->max && grow(d)) {
-		struct content *c = &d->c[d->n];
-
-		memcpy(c->sha256, sha256, 32);
-		c->size = size;
-		c->entry_id = 0;
-		c->state = BUSY;
-		d->n++;
-		*find(d, sha256, size) = (uint32_t)d->n;
+		insert(d, sha256, size, 0, BUSY);
 		a = LT_DEDUP_MINE;
 	}
 	pthread_mutex_unlock(&d->mu);
@@ -156,6 +223,15 @@ void lt_dedup_publish(struct lt_dedup *d, const uint8_t sha256[32],
 		d->c[*s - 1].entry_id = entry_id;
 		d->c[*s - 1].state = reusable ? DONE : UNUSABLE;
 	}
+	pthread_mutex_unlock(&d->mu);
+}
+
+void lt_dedup_add(struct lt_dedup *d, const uint8_t sha256[32], uint64_t size,
+		  int64_t entry_id)
+{
+	pthread_mutex_lock(&d->mu);
+	if (!*find(d, sha256, size) && d->n < d->max && grow(d))
+		insert(d, sha256, size, entry_id, DONE);
 	pthread_mutex_unlock(&d->mu);
 }
 

@@ -15,7 +15,12 @@
  * bytes that are already random) and bounded: once `max` contents are
  * known, new contents are no longer remembered and are simply processed.
  * At most 72 bytes per content (56 and up to four 4-byte slots): 72 MiB
- * at scan.c's bound of 1 Mi contents.
+ * at the default bound of 1 Mi contents (LT_DEDUP_DEFAULT_MAX).
+ *
+ * A content is remembered by the entry of its first file, which may be of
+ * another evidence item of the same run: the walk of an evidence item
+ * that is walked again gives such copies their own record blocks before
+ * its files go (lt_casedb_walk_begin()).
  */
 #ifndef LT_SCANNERS_DEDUP_H
 #define LT_SCANNERS_DEDUP_H
@@ -26,7 +31,7 @@
 
 #include "leaktriage/err.h"
 
-struct lt_dedup;
+#include "leaktriage/scan.h" /* lt_dedup_new(), lt_dedup_free() */
 
 enum lt_dedup_answer {
 	LT_DEDUP_MINE,   /* first seen: the caller processes it and publishes */
@@ -34,9 +39,6 @@ enum lt_dedup_answer {
 	LT_DEDUP_OTHER,  /* being processed elsewhere, its results are not
 			  * reusable, or the table is full: process it */
 };
-
-int lt_dedup_new(size_t max, struct lt_dedup **out, struct lt_err *err);
-void lt_dedup_free(struct lt_dedup *d);
 
 enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
 				    const uint8_t sha256[32], uint64_t size,
@@ -47,6 +49,16 @@ enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
  * copy may take them over, and from which entry. */
 void lt_dedup_publish(struct lt_dedup *d, const uint8_t sha256[32],
 		      uint64_t size, int64_t entry_id, bool reusable);
+
+/* A content processed without a claim (a large file, whose hashes are
+ * known only at its end): remembered as reusable, unless known. */
+void lt_dedup_add(struct lt_dedup *d, const uint8_t sha256[32], uint64_t size,
+		  int64_t entry_id);
+
+/* Whether a content of this size, over LT_DEDUP_LARGE bytes, is known:
+ * a large file of that size is worth hashing before it is processed. */
+#define LT_DEDUP_LARGE ((uint64_t)1 << 20)
+bool lt_dedup_knows_size(struct lt_dedup *d, uint64_t size);
 
 /* Contents remembered, copies answered (for -v and the tests). */
 void lt_dedup_counts(struct lt_dedup *d, size_t *known, uint64_t *copies);

@@ -43,7 +43,6 @@ enum {
 	OUT_MAX = 8,           /* messages a worker holds back */
 	CHUNK = 16,            /* jobs a worker takes at a time */
 	WHOLE_MAX = 1 << 20,   /* files up to this size are read whole */
-	DEDUP_MAX = 1 << 20,   /* contents remembered (scanners/dedup.h) */
 	KEY_LEN = 16,          /* bytes of HMAC kept per key */
 };
 
@@ -1142,6 +1141,26 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
  * system, then inode): neighbours share the image handle's cache (the
  * MFT entries of consecutive inodes sit in the same block).
  */
+/* 64 hex digits into 32 bytes; false if it is not that. */
+static bool unhex32(const char *hex, uint8_t out[32])
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (v < 0)
+			return false;
+		if (i & 1)
+			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
+		else
+			out[i / 2] = (uint8_t)v;
+	}
+	return hex[64] == '\0';
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -1173,7 +1192,11 @@ static void *worker_main(void *arg)
 		emit(w, b);
 		scan_one(w, &sh->jobs[i], e);
 		{
-			bool reuse = w->claimed && reusable(w, e);
+			bool reuse = reusable(w, e);
+			/* a large file not claimed: known by its end */
+			bool add = sh->dedup && !w->claimed && reuse &&
+				   !e->copy_of && e->bytes > WHOLE_MAX &&
+				   unhex32(e->sha256, w->claim_sha);
 
 			emit(w, e);
 			out_flush(w, false);
@@ -1184,6 +1207,10 @@ static void *worker_main(void *arg)
 				lt_dedup_publish(sh->dedup, w->claim_sha,
 						 w->claim_size,
 						 sh->jobs[i].entry_id, reuse);
+			else if (add)
+				lt_dedup_add(sh->dedup, w->claim_sha,
+					     sh->jobs[i].size,
+					     sh->jobs[i].entry_id);
 		}
 		i++;
 	}
@@ -1551,6 +1578,12 @@ static int copy_rows(struct writer *wr, int64_t orig, int64_t id,
 	LT_TRY(w_step(wr, wr->cp_yara));
 	wr->stats->records += m->records;
 	wr->stats->reused++;
+	/* the resume test's hook (write_held()): a copy's records count */
+	kill_count += m->records;
+	if (wr->kill_after && kill_count >= wr->kill_after) {
+		sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL);
+		raise(SIGKILL);
+	}
 	return LT_OK;
 }
 
@@ -1649,7 +1682,10 @@ static int by_size(const void *a, const void *b)
 	return x->size < y->size ? -1 : x->size > y->size;
 }
 
-/* Large files that may be copies: another large file has their size. */
+_Static_assert(WHOLE_MAX == LT_DEDUP_LARGE, "large means the same");
+
+/* Large files that may be copies: another large file has their size (in
+ * this evidence item, or scanned before in this run). */
 static int mark_same_size(struct shared *sh, struct lt_err *err)
 {
 	struct job **big;
@@ -1665,6 +1701,9 @@ static int mark_same_size(struct shared *sh, struct lt_err *err)
 	for (i = 1; i < n; i++)
 		if (big[i]->size == big[i - 1]->size)
 			big[i]->same_size = big[i - 1]->same_size = true;
+	for (i = 0; sh->dedup && i < n; i++)
+		if (lt_dedup_knows_size(sh->dedup, big[i]->size))
+			big[i]->same_size = true;
 	free(big);
 	return LT_OK;
 }
@@ -1782,6 +1821,7 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	struct timespec last, now;
 	int nworkers = LT_MAX(opts->jobs, 1), running = 0, i, rc = LT_OK;
 	uint64_t bytes_total = 0;
+	struct lt_dedup *own_dedup = NULL;
 	double cpu0;
 	size_t j;
 
@@ -1810,15 +1850,20 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 		wr.kill_after = strtoull(getenv("LT_TEST_KILL_AFTER_RECORDS"),
 					 NULL, 10);
 
-	LT_TRY(cleanup_unfinished(wr.db, evidence_id, err));
-	LT_TRY(load_jobs(wr.db, evidence_id, &sh, &bytes_total, err));
+	if (cleanup_unfinished(wr.db, evidence_id, err))
+		goto out;
+	if (!opts->no_dedup && !opts->dedup &&
+	    lt_dedup_new(LT_DEDUP_DEFAULT_MAX, &own_dedup, err))
+		goto out;
+	sh.dedup = opts->no_dedup ? NULL : opts->dedup ? opts->dedup :
+		   own_dedup;
+	if (load_jobs(wr.db, evidence_id, &sh, &bytes_total, err))
+		goto out;
 	if (!sh.njobs)
 		goto out;
 	if ((size_t)nworkers > sh.njobs)
 		nworkers = (int)sh.njobs;
 	if (lt_yara_open(opts->rules_path, &sh.yara, err))
-		goto out;
-	if (!opts->no_dedup && lt_dedup_new(DEDUP_MAX, &sh.dedup, err))
 		goto out;
 	pthread_mutex_init(&sh.q.mu, NULL);
 	pthread_cond_init(&sh.q.not_empty, NULL);
@@ -2038,7 +2083,7 @@ out:
 	free(wr.depth);
 	free(ws);
 	lt_yara_close(sh.yara);
-	lt_dedup_free(sh.dedup);
+	lt_dedup_free(own_dedup);
 	for (j = 0; j < sh.njobs; j++) {
 		free(sh.jobs[j].inode);
 		free(sh.jobs[j].path);

@@ -131,6 +131,7 @@ int cmd_scan(int argc, char **argv)
 	uint8_t key[32];
 	struct sigaction sa;
 	int nsrc, i, status = LT_EXIT_OK;
+	struct lt_dedup *dedup = NULL;
 
 	nsrc = lt_parse_options(argc, argv, opts, &help);
 	if (!case_path)
@@ -157,6 +158,14 @@ int cmd_scan(int argc, char **argv)
 		lt_case_close(&cs, LT_EXIT_INPUT);
 		return LT_EXIT_INPUT;
 	}
+	/* one table of contents for all sources: a copy on another PC is a
+	 * copy too */
+	if (!no_dedup &&
+	    lt_dedup_new(LT_DEDUP_DEFAULT_MAX, &dedup, &err)) {
+		lt_error("%s", err.msg);
+		lt_case_close(&cs, LT_EXIT_INTERNAL);
+		return LT_EXIT_INTERNAL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -166,7 +175,7 @@ int cmd_scan(int argc, char **argv)
 		struct scan_state ss = { NULL, 0 };
 		struct lt_source *src = NULL;
 		struct lt_scan_opts so = { jobs, rules, key, magic_all,
-					   no_dedup };
+					   no_dedup, dedup };
 		struct lt_scan_cb scb = { on_progress, on_problem, &ss };
 		struct lt_scan_stats st;
 		char evname[256];
@@ -235,10 +244,10 @@ int cmd_scan(int argc, char **argv)
 		lt_info(1, "'%s': %" PRIu64 " files scanned now (%" PRIu64
 			" with personal data, %" PRIu64 " records; %" PRIu64
 			" protected, %" PRIu64 " not examined, %" PRIu64
-			" errors; %" PRIu64 " copies of content scanned"
+			" errors; %" PRIu64 " %s of content scanned"
 			" before)", ss.evname, st.files, st.with_pii,
 			st.records, st.protected_, st.not_examined, st.errors,
-			st.reused);
+			st.reused, st.reused == 1 ? "copy" : "copies");
 		lt_info(2, "'%s': CPU seconds: workers %.2f (extraction, "
 			"classification, small files' hashes and YARA), side "
 			"threads %.2f (large files' hashes and YARA), writer "
@@ -247,6 +256,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (stop_flag && status == LT_EXIT_OK)
 		status = LT_EXIT_INTERNAL;
+	lt_dedup_free(dedup);
 	lt_case_close(&cs, status);
 	return status;
 }

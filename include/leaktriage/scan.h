@@ -27,7 +27,21 @@ struct lt_scan_opts {
 	const uint8_t *key;       /* the case secret (32 bytes) */
 	bool magic_all;           /* libmagic on unknown binaries too */
 	bool no_dedup;            /* process every copy of a content */
+	struct lt_dedup *dedup;   /* contents scanned so far in this run,
+				   * shared by the calls for several evidence
+				   * items; NULL: the call keeps its own */
 };
+
+/*
+ * Files of identical content (scanners/dedup.h): a copy of a content
+ * scanned before takes over that file's findings.  One table for a whole
+ * `scan A B ...` lets a roster copied onto several PCs be classified
+ * once.  At most `max` contents are remembered.
+ */
+struct lt_dedup;
+int lt_dedup_new(size_t max, struct lt_dedup **out, struct lt_err *err);
+void lt_dedup_free(struct lt_dedup *d);
+#define LT_DEDUP_DEFAULT_MAX ((size_t)1 << 20)
 
 struct lt_scan_progress {
 	uint64_t files_done, files_total;

@@ -660,7 +660,7 @@ static int prepare(struct lt_casedb *c, sqlite3_stmt **st, const char *sql,
 int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 			 struct lt_err *err)
 {
-	char sql[512];
+	char sql[768];
 
 	LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
 	/* A new listing makes earlier scan results of this evidence stale. */
@@ -669,6 +669,20 @@ int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 		 " file WHERE evidence_id=%" PRId64 ");"
 		 "DELETE FROM leak_window WHERE evidence_id=%" PRId64 ";",
 		 evidence_id, evidence_id);
+	LT_TRY(exec(c, sql, err));
+	/* Files of other items that are copies of this item's files (file.
+	 * records_of, scanners/dedup.h) get record blocks of their own. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO record_block(file_id, sheet, n, elems, data)"
+		 " SELECT f.id, r.sheet, r.n, r.elems, r.data FROM file f"
+		 " JOIN record_block r ON r.file_id = f.records_of"
+		 " WHERE f.evidence_id <> %" PRId64 " AND f.records_of IN"
+		 " (SELECT id FROM file WHERE evidence_id=%" PRId64 ")"
+		 " ORDER BY f.id, r.id;"
+		 "UPDATE file SET records_of = NULL WHERE evidence_id <> %"
+		 PRId64 " AND records_of IN (SELECT id FROM file WHERE"
+		 " evidence_id=%" PRId64 ");",
+		 evidence_id, evidence_id, evidence_id, evidence_id);
 	LT_TRY(exec(c, sql, err));
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"

@@ -6,7 +6,9 @@
 # protected workbook, a PDF (not examined), archives (never taken over:
 # their members have rows of their own), broken files (errors are never
 # taken over), empty files, and files over 1 MiB, among them two of the
-# same size but different content.
+# same size but different content; copies on a second PC scanned in the
+# same run, and the first PC walked again afterwards (its files go; the
+# second PC's copies keep their records).
 . "$ROOT/tests/e2e/lib/common.sh"
 D=$ROOT/tests/unit/data
 mkdir -p src/a src/b/c src/d
@@ -42,32 +44,40 @@ open(sys.argv[2], "wb").write(other)
 PY
 cp src/a/big.csv src/b/c/big.csv
 cp src/a/big.csv src/d/big.csv.bak
+mkdir -p pc2/share
+cp "$ROOT/samples/pii/share/総務/被保険者一覧_H27.5.csv" pc2/share/一覧.csv
+cp "$D/ooxml/basic.xlsx" "$D/xls/meibo.xls" src/a/big.csv pc2/share/
+cp "$D/text/meibo.tsv" pc2/share/
 
 # One worker: the copies are answered in a known order.
-"$LT" scan -v --jobs 1 --case on.db src 2> on.err || die "scan failed: $(cat on.err)"
+"$LT" scan -v --jobs 1 --case on.db src pc2 2> on.err || die "scan failed: $(cat on.err)"
 cp on.db.key off.db.key
 chmod 600 off.db.key
-"$LT" scan -v --jobs 1 --no-dedup --case off.db src 2> off.err ||
+"$LT" scan -v --jobs 1 --no-dedup --case off.db src pc2 2> off.err ||
 	die "scan --no-dedup failed: $(cat off.err)"
 # 13 contents x 2 copies, and 2 of the large one (28); not taken over: the two
 # archives (x2) and the broken xlsx (x2), 6; not looked up: the empty file.
-grep -q "; 22 copies of content scanned before)" on.err ||
+grep -q "'src': .*; 22 copies of content scanned before)" on.err ||
 	die "copies taken over: $(grep 'copies of' on.err)"
-grep -q "; 0 copies of content scanned before)" off.err ||
+# the second PC: four copies of the first's files, one file of its own
+grep -q "'pc2': 5 files .*; 4 copies of content scanned before)" on.err ||
+	die "copies taken over on pc2: $(grep 'copies of' on.err)"
+[ "$(grep -c "; 0 copies of content scanned before)" off.err)" = 2 ] ||
 	die "--no-dedup took over copies: $(grep 'copies of' off.err)"
 
 dump() {
-	sqlite3 "$1" "SELECT path, deleted, size, status, md5, sha256, mime,
-		kind, extractor, protection, strong, detail, encoding, layout,
-		tables, rows, records, columns,
+	sqlite3 "$1" "SELECT evidence_id, path, deleted, size, status, md5,
+		sha256, mime, kind, extractor, protection, strong, detail,
+		encoding, layout, tables, rows, records, columns,
 		(SELECT count(*) FROM file c WHERE c.parent_id = f.id)
-		FROM file f ORDER BY path"
-	sqlite3 "$1" "SELECT f.path, b.sheet, b.n, b.elems, hex(b.data)
-		FROM file f JOIN record_block b
+		FROM file f ORDER BY evidence_id, path"
+	sqlite3 "$1" "SELECT f.evidence_id, f.path, b.sheet, b.n, b.elems,
+		hex(b.data) FROM file f JOIN record_block b
 		ON b.file_id = coalesce(f.records_of, f.id)
-		ORDER BY f.path, b.id"
-	sqlite3 "$1" "SELECT f.path, y.namespace, y.rule FROM yara_hit y
-		JOIN file f ON f.id = y.file_id ORDER BY f.path, y.rule"
+		ORDER BY f.evidence_id, f.path, b.id"
+	sqlite3 "$1" "SELECT f.evidence_id, f.path, y.namespace, y.rule
+		FROM yara_hit y JOIN file f ON f.id = y.file_id
+		ORDER BY f.evidence_id, f.path, y.rule"
 }
 check_same() {
 	dump "$1" > "$1.dump"
@@ -85,7 +95,7 @@ check_same() {
 check_same on.db off.db
 # The copies' record blocks are the first copy's (file.records_of), not
 # stored again.
-[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 22 ] ||
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 26 ] ||
 	die "copies: $(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")"
 [ "$(sqlite3 on.db "SELECT count(*) FROM file f WHERE records_of IS NOT NULL
 	AND EXISTS (SELECT 1 FROM record_block b WHERE b.file_id = f.id)")" = 0 ] ||
@@ -105,5 +115,16 @@ check_same on.db off.db
 # (then it is scanned itself); the result is the same.
 cp on.db.key two.db.key
 chmod 600 two.db.key
-"$LT" scan -q --jobs 2 --case two.db src 2> two.err || die "scan --jobs 2 failed: $(cat two.err)"
+"$LT" scan -q --jobs 2 --case two.db src pc2 2> two.err || die "scan --jobs 2 failed: $(cat two.err)"
 check_same two.db off.db
+
+# The first PC walked again: its scan results go, and the second PC's
+# copies of its files get record blocks of their own first.
+for db in on off; do
+	"$LT" walk -q --case $db.db src || die "walk again ($db)"
+done
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 0 ] ||
+	die "copies still pointing at files of the walked PC"
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE evidence_id = 2 AND records > 0")" = 5 ] ||
+	die "pc2 lost files with records"
+check_same on.db off.db
