@@ -838,14 +838,25 @@ static int flush_sample(struct lt_classifier *c)
 
 /* --- the sink -------------------------------------------------------- */
 
+/*
+ * A table begins.  What an earlier table left (an extractor that failed
+ * in its middle does not end it) is dropped: its sample rows, and the
+ * columns its rows were found in, which would otherwise be counted for
+ * this table (a workbook refused as a zip bomb before its first row got
+ * the columns of the file scanned before it).
+ */
 static int sink_begin(const char *sheet, void *udata)
 {
 	struct lt_classifier *c = udata;
+	size_t r;
 
 	snprintf(c->sheet, sizeof(c->sheet), "%s", sheet ? sheet : "");
+	for (r = 0; r < c->nrows; r++)
+		free_srow(&c->rows[r]);
 	c->decided = false;
 	c->nrows = 0;
 	c->sample_bytes = 0;
+	c->table_columns = 0;
 	c->res.tables++;
 	return 0;
 }
@@ -924,6 +935,7 @@ void lt_classifier_reset(struct lt_classifier *c)
 	c->nrows = 0;
 	c->sample_bytes = 0;
 	c->decided = false;
+	c->table_columns = 0;
 	free_srow(&c->header_row);
 	memset(&c->res, 0, sizeof(c->res));
 }

@@ -212,5 +212,66 @@ int main(void)
 		CHECK(g.n == 3);
 		CHECK(g.elems[0] == B(LT_EL_NAME));
 	}
+	{
+		/*
+		 * One classifier, file after file (as a scan worker uses it):
+		 * a file whose extractor fails before its first row (a zip
+		 * bomb) reports no columns, not the previous file's.  Also a
+		 * table begun again without an end drops its sample.
+		 */
+		static const char *const row1[] = { "氏名", "生年月日" };
+		static const char *const row2[] = { "山田 太郎", "1985/03/05" };
+		const char *const *rows[] = { row1, row2 };
+		struct lt_classifier *c;
+		struct lt_err err = LT_ERR_INIT;
+		const struct lt_extract_sink *s;
+		struct lt_classify_result cr;
+		size_t i;
+
+		memset(&g, 0, sizeof(g));
+		CHECK(lt_classifier_new(on_rec, &g, &c, &err) == LT_OK);
+		s = lt_classifier_sink(c);
+		s->table_begin("", s->udata);
+		for (i = 0; i < 2; i++) {
+			struct lt_cell cells[2];
+			struct lt_row row = { "", i + 1, cells, 2 };
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				cells[k].text = rows[i][k];
+				cells[k].len = strlen(rows[i][k]);
+				cells[k].hint = LT_CELL_TEXT;
+			}
+			s->row(&row, s->udata);
+		}
+		s->table_end(s->udata);
+		lt_classifier_result(c, &cr);
+		CHECK(g.n == 1);
+		CHECK(cr.columns == (B(LT_EL_NAME) | B(LT_EL_BIRTHDATE)));
+		/* the next file: a table that fails before its first row */
+		lt_classifier_reset(c);
+		s->table_begin("A", s->udata);
+		s->table_end(s->udata);
+		lt_classifier_result(c, &cr);
+		CHECK(cr.columns == 0);
+		CHECK(cr.tables == 1);
+		/* a table left in its sample, then another one */
+		lt_classifier_reset(c);
+		s->table_begin("A", s->udata);
+		{
+			struct lt_cell cells[2] = {
+				{ "氏名", strlen("氏名"), LT_CELL_TEXT },
+				{ "x", 1, LT_CELL_TEXT } };
+			struct lt_row row = { "A", 1, cells, 2 };
+
+			s->row(&row, s->udata);
+		}
+		s->table_begin("B", s->udata);
+		s->table_end(s->udata);
+		lt_classifier_result(c, &cr);
+		CHECK(cr.columns == 0);
+		CHECK(cr.tables == 2);
+		lt_classifier_free(c);
+	}
 	CHECK_DONE();
 }
