@@ -113,3 +113,19 @@ if [ -n "${wk:-}" ]; then
 	echo "  one run's threads: worker ${wk}s (decoding, parsing, classifying: $(awk -v b="$bytes" -v c="$wk" 'BEGIN {printf "%.1f", b / 1e6 / c}') MB per CPU-second),"
 	echo "  side thread ${sd}s (MD5, SHA-256 and YARA of the file's bytes), writer ${wr}s (keyed hashes, SQLite)"
 fi
+
+# Copies (no target): three hard links of the same CSV, scanned with the
+# copies taking over the first's findings (the default) and with
+# --no-dedup.  Informational: real disks hold copies, this image none.
+dupdir=$work/cp932-copies
+mkdir -p "$dupdir"
+for n in a b c; do ln -f "$csv" "$dupdir/$n.csv"; done
+dup_run() { # dup_run [--no-dedup]: "seconds cpu_seconds db_bytes"
+	rm -f "$work/dup.db"*
+	read -r t _ c < <(timeit "$lt" scan -q --jobs 2 "$@" --case "$work/dup.db" "$dupdir")
+	echo "$t $c $(stat -c %s "$work/dup.db")"
+	rm -f "$work/dup.db"*
+}
+read -r dt dc ds < <(dup_run)
+read -r nt nc ns < <(dup_run --no-dedup)
+echo "  copies (3 links of the CSV, --jobs 2): ${dt}s, ${dc} CPU-s, case DB $((ds / 1000000)) MB; with --no-dedup ${nt}s, ${nc} CPU-s, $((ns / 1000000)) MB"
