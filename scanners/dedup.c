@@ -203,6 +203,8 @@ enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
 			*entry_id = c->entry_id;
 			d->copies++;
 			a = LT_DEDUP_COPY;
+		} else if (c->state == BUSY) {
+			a = LT_DEDUP_BUSY;
 		}
 	} else if (d->n < d->max && grow(d)) {
 		insert(d, sha256, size, 0, BUSY);

@@ -36,8 +36,9 @@
 enum lt_dedup_answer {
 	LT_DEDUP_MINE,   /* first seen: the caller processes it and publishes */
 	LT_DEDUP_COPY,   /* processed before: *entry_id is that file's entry */
-	LT_DEDUP_OTHER,  /* being processed elsewhere, its results are not
-			  * reusable, or the table is full: process it */
+	LT_DEDUP_BUSY,   /* being processed elsewhere: process it */
+	LT_DEDUP_OTHER,  /* its results are not reusable, or the table is
+			  * full: process it */
 };
 
 enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,

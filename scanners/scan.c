@@ -121,6 +121,7 @@ struct shared {
 	struct queue q;
 	struct lt_yara *yara;
 	struct lt_dedup *dedup; /* NULL with --no-dedup */
+	bool dedup_race;       /* test hook LT_TEST_DEDUP_RACE */
 	volatile int *stop;
 };
 
@@ -180,6 +181,7 @@ struct worker {
 	bool yara_failed;      /* its YARA hits may be incomplete */
 	uint8_t claim_sha[32];
 	uint64_t claim_size;
+	uint8_t tmp_sha[32];
 	int fail;
 	char init_error[LT_ERR_MSG_MAX];
 	double cpu;             /* CPU seconds of the thread, at its end */
@@ -522,6 +524,10 @@ static bool check_protected(struct hin *h, int kind, struct msg *end,
 	struct lt_protection p;
 
 	if (lt_protection_check(&h->in, kind, &p, err)) {
+		/* interrupted: the caller fails the file ('scanning': the
+		 * next run redoes it) */
+		if (err->code == LT_E_INTERRUPTED)
+			return true;
 		SET(end->detail, err->msg);
 		lt_err_clear(err);
 		return false;
@@ -774,8 +780,10 @@ static void side_results(struct worker *w, struct msg *end)
 	SET(end->md5, sd->md5);
 	SET(end->sha256, sd->sha256);
 	for (i = 0; i < sd->nhits; i++)
-		if (on_yara(sd->hits[i].rule, sd->hits[i].ns, w))
+		if (on_yara(sd->hits[i].rule, sd->hits[i].ns, w)) {
+			w->yara_failed = true; /* hits lost: not reusable */
 			break;
+		}
 	if (sd->yara_err[0]) {
 		w->yara_failed = true;
 		if (!end->detail[0])
@@ -815,8 +823,17 @@ static bool take_over(struct worker *w, const struct lt_hash *hash,
 		      uint64_t size, struct msg *end)
 {
 	int64_t orig = 0;
+	enum lt_dedup_answer a;
+	int tries = 0;
 
-	switch (lt_dedup_claim(w->sh->dedup, hash->sha256, size, &orig)) {
+	a = lt_dedup_claim(w->sh->dedup, hash->sha256, size, &orig);
+	/* Test hook LT_TEST_DEDUP_RACE: wait for the worker that has this
+	 * content to publish it (see worker_main()). */
+	while (a == LT_DEDUP_BUSY && w->sh->dedup_race && tries++ < 2000) {
+		usleep(1000);
+		a = lt_dedup_claim(w->sh->dedup, hash->sha256, size, &orig);
+	}
+	switch (a) {
 	case LT_DEDUP_COPY:
 		lt_hex(end->md5, hash->md5, 16);
 		lt_hex(end->sha256, hash->sha256, 32);
@@ -1092,6 +1109,32 @@ static int prehash(struct worker *w, uint64_t size, struct lt_hash *hash,
 	return lt_hash_final(hash, err);
 }
 
+/*
+ * Whether a large file is of a kind that is extracted: only then can
+ * taking over a copy's findings save more than the second read costs
+ * (pagefile.sys of the same size on several PCs: not worth it).  When
+ * the head cannot be read, the path that processes the file says why.
+ */
+static bool worth_prehash(struct worker *w, uint64_t size)
+{
+	struct lt_err err = LT_ERR_INIT;
+	size_t len = 0, want = (size_t)LT_MIN((uint64_t)HEAD, size);
+	char mime[96];
+	enum lt_kind kind;
+
+	while (len < want) {
+		size_t got = 0;
+
+		if (lt_reader_read(w->reader, len, w->buf + len, want - len,
+				   &got, &err) || !got)
+			return false;
+		len += got;
+	}
+	kind = lt_typer_detect(w->typer, (const uint8_t *)w->buf, len, size,
+			       mime, sizeof(mime));
+	return extracted(kind) || !strcmp(mime, LT_MIME_CFB_UNDECIDED);
+}
+
 static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
@@ -1114,7 +1157,7 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 		return;
 	}
 	if (w->sh->dedup && j->same_size && size == j->size &&
-	    size > WHOLE_MAX) {
+	    size > WHOLE_MAX && worth_prehash(w, size)) {
 		struct lt_hash hash;
 
 		if (prehash(w, size, &hash, &err) == LT_E_INTERRUPTED) {
@@ -1192,7 +1235,14 @@ static void *worker_main(void *arg)
 		emit(w, b);
 		scan_one(w, &sh->jobs[i], e);
 		{
-			bool reuse = reusable(w, e);
+			/* a large file claimed by its hashes before it was
+			 * read again (a live share may change between): its
+			 * findings hold for that content only if it still
+			 * had it */
+			bool reuse = reusable(w, e) &&
+				     (!w->claimed ||
+				      (unhex32(e->sha256, w->tmp_sha) &&
+				       !memcmp(w->tmp_sha, w->claim_sha, 32)));
 			/* a large file not claimed: known by its end */
 			bool add = sh->dedup && !w->claimed && reuse &&
 				   !e->copy_of && e->bytes > WHOLE_MAX &&
@@ -1207,6 +1257,15 @@ static void *worker_main(void *arg)
 				lt_dedup_publish(sh->dedup, w->claim_sha,
 						 w->claim_size,
 						 sh->jobs[i].entry_id, reuse);
+			/* Test hook LT_TEST_DEDUP_RACE (dedup.sh): workers
+			 * meeting this content wait for it to be published,
+			 * and this one pauses after publishing: had it
+			 * published before queueing the file's messages, a
+			 * copy would reach the writer before the file's row
+			 * (the scan fails: "a copy of a file without a
+			 * row"). */
+			if (sh->dedup_race && w->claimed)
+				usleep(20000);
 			else if (add)
 				lt_dedup_add(sh->dedup, w->claim_sha,
 					     sh->jobs[i].size,
@@ -1846,25 +1905,32 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 
 		wr.defer_max = dm && *dm ? strtoull(dm, NULL, 10) : 16;
 	}
+	sh.dedup_race = getenv("LT_TEST_DEDUP_RACE") != NULL;
 	if (getenv("LT_TEST_KILL_AFTER_RECORDS"))
 		wr.kill_after = strtoull(getenv("LT_TEST_KILL_AFTER_RECORDS"),
 					 NULL, 10);
 
-	if (cleanup_unfinished(wr.db, evidence_id, err))
+	/* (a failure here fails the evidence item: nothing was scanned) */
+	if (cleanup_unfinished(wr.db, evidence_id, err) ||
+	    (!opts->no_dedup && !opts->dedup &&
+	     lt_dedup_new(LT_DEDUP_DEFAULT_MAX, &own_dedup, err))) {
+		rc = err->code;
 		goto out;
-	if (!opts->no_dedup && !opts->dedup &&
-	    lt_dedup_new(LT_DEDUP_DEFAULT_MAX, &own_dedup, err))
-		goto out;
+	}
 	sh.dedup = opts->no_dedup ? NULL : opts->dedup ? opts->dedup :
 		   own_dedup;
-	if (load_jobs(wr.db, evidence_id, &sh, &bytes_total, err))
+	if (load_jobs(wr.db, evidence_id, &sh, &bytes_total, err)) {
+		rc = err->code;
 		goto out;
+	}
 	if (!sh.njobs)
 		goto out;
 	if ((size_t)nworkers > sh.njobs)
 		nworkers = (int)sh.njobs;
-	if (lt_yara_open(opts->rules_path, &sh.yara, err))
+	if (lt_yara_open(opts->rules_path, &sh.yara, err)) {
+		rc = err->code;
 		goto out;
+	}
 	pthread_mutex_init(&sh.q.mu, NULL);
 	pthread_cond_init(&sh.q.not_empty, NULL);
 	pthread_cond_init(&sh.q.not_full, NULL);

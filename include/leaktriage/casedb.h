@@ -19,7 +19,7 @@
 #include "leaktriage/err.h"
 #include "leaktriage/walk.h"
 
-#define LT_CASEDB_SCHEMA_VERSION 4
+#define LT_CASEDB_SCHEMA_VERSION 5
 
 struct lt_casedb;
 

@@ -142,7 +142,8 @@ static void test_migrate_v3(void)
 		return;
 	db = lt_casedb_sqlite(cdb);
 	exec_ok(db, "DROP TABLE record_block;"
-		"DROP INDEX yara_hit_file;"
+		"DROP INDEX yara_hit_file; DROP INDEX file_parent;"
+		"DROP INDEX file_records_of;"
 		"CREATE TABLE record(id INTEGER PRIMARY KEY,"
 		" file_id INTEGER NOT NULL REFERENCES file(id),"
 		" sheet TEXT, row INTEGER NOT NULL, elems INTEGER NOT NULL,"

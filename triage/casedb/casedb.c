@@ -137,7 +137,11 @@ static const char *const migrations[] = {
 	 * over its findings: file.records_of (added by add_records_of())
 	 * names the file whose record blocks are its records as well, its
 	 * YARA hits are copied */
-	"CREATE INDEX IF NOT EXISTS yara_hit_file ON yara_hit(file_id);",
+	"CREATE INDEX IF NOT EXISTS yara_hit_file ON yara_hit(file_id);"
+	/* deleting a file row checks the rows pointing at it (foreign
+	 * keys): without these, every deleted file scanned the table */
+	"CREATE INDEX IF NOT EXISTS file_parent ON file(parent_id)"
+	" WHERE parent_id IS NOT NULL;",
 };
 
 struct lt_casedb {
@@ -326,10 +330,11 @@ static int add_records_of(struct lt_casedb *c, struct lt_err *err)
 		return db_error(c, err, "schema 5");
 	have = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
-	if (have)
-		return LT_OK;
-	return exec(c, "ALTER TABLE file ADD COLUMN records_of INTEGER"
-		    " REFERENCES file(id)", err);
+	if (!have)
+		LT_TRY(exec(c, "ALTER TABLE file ADD COLUMN records_of INTEGER"
+			    " REFERENCES file(id)", err));
+	return exec(c, "CREATE INDEX IF NOT EXISTS file_records_of ON"
+		    " file(records_of) WHERE records_of IS NOT NULL", err);
 }
 
 static int migrate(struct lt_casedb *c, struct lt_err *err)
@@ -660,46 +665,60 @@ static int prepare(struct lt_casedb *c, sqlite3_stmt **st, const char *sql,
 int lt_casedb_walk_begin(struct lt_casedb *c, int64_t evidence_id,
 			 struct lt_err *err)
 {
-	char sql[768];
+	/* ?1 is the evidence item, in every statement */
+	static const char *const steps[] = {
+		/* A new listing makes earlier scan results of this
+		 * evidence stale. */
+		"DELETE FROM leak_candidate WHERE file_id IN (SELECT id FROM"
+		" file WHERE evidence_id=?1)",
+		"DELETE FROM leak_window WHERE evidence_id=?1",
+		/* Files of other items that are copies of this item's files
+		 * (file.records_of, scanners/dedup.h) get record blocks of
+		 * their own. */
+		"INSERT INTO record_block(file_id, sheet, n, elems, data)"
+		" SELECT f.id, r.sheet, r.n, r.elems, r.data FROM file f"
+		" JOIN record_block r ON r.file_id = f.records_of"
+		" WHERE f.evidence_id <> ?1 AND f.records_of IN"
+		" (SELECT id FROM file WHERE evidence_id=?1)"
+		" ORDER BY f.id, r.id",
+		"UPDATE file SET records_of = NULL WHERE evidence_id <> ?1 AND"
+		" records_of IN (SELECT id FROM file WHERE evidence_id=?1)",
+		"DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
+		" WHERE evidence_id=?1)",
+		"DELETE FROM record_block WHERE file_id IN (SELECT id FROM"
+		" file WHERE evidence_id=?1)",
+		"DELETE FROM file WHERE evidence_id=?1",
+		"DELETE FROM scan_state WHERE evidence_id=?1",
+		"DELETE FROM entry WHERE evidence_id=?1",
+		"DELETE FROM volume WHERE evidence_id=?1",
+		"DELETE FROM problem WHERE evidence_id=?1 AND command='walk'",
+	};
+	size_t i;
 
 	LT_TRY(exec(c, "BEGIN IMMEDIATE", err));
-	/* A new listing makes earlier scan results of this evidence stale. */
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM leak_candidate WHERE file_id IN (SELECT id FROM"
-		 " file WHERE evidence_id=%" PRId64 ");"
-		 "DELETE FROM leak_window WHERE evidence_id=%" PRId64 ";",
-		 evidence_id, evidence_id);
-	LT_TRY(exec(c, sql, err));
-	/* Files of other items that are copies of this item's files (file.
-	 * records_of, scanners/dedup.h) get record blocks of their own. */
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO record_block(file_id, sheet, n, elems, data)"
-		 " SELECT f.id, r.sheet, r.n, r.elems, r.data FROM file f"
-		 " JOIN record_block r ON r.file_id = f.records_of"
-		 " WHERE f.evidence_id <> %" PRId64 " AND f.records_of IN"
-		 " (SELECT id FROM file WHERE evidence_id=%" PRId64 ")"
-		 " ORDER BY f.id, r.id;"
-		 "UPDATE file SET records_of = NULL WHERE evidence_id <> %"
-		 PRId64 " AND records_of IN (SELECT id FROM file WHERE"
-		 " evidence_id=%" PRId64 ");",
-		 evidence_id, evidence_id, evidence_id, evidence_id);
-	LT_TRY(exec(c, sql, err));
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM yara_hit WHERE file_id IN (SELECT id FROM file"
-		 " WHERE evidence_id=%" PRId64 ");"
-		 "DELETE FROM record_block WHERE file_id IN (SELECT id FROM file"
-		 " WHERE evidence_id=%" PRId64 ");"
-		 "DELETE FROM file WHERE evidence_id=%" PRId64 ";"
-		 "DELETE FROM scan_state WHERE evidence_id=%" PRId64 ";",
-		 evidence_id, evidence_id, evidence_id, evidence_id);
-	LT_TRY(exec(c, sql, err));
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM entry WHERE evidence_id=%" PRId64 ";"
-		 "DELETE FROM volume WHERE evidence_id=%" PRId64 ";"
-		 "DELETE FROM problem WHERE evidence_id=%" PRId64
-		 " AND command='walk';",
-		 evidence_id, evidence_id, evidence_id);
-	return exec(c, sql, err);
+	for (i = 0; i < LT_ARRAY_SIZE(steps); i++) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if (sqlite3_prepare_v2(c->db, steps[i], -1, &st, NULL) !=
+		    SQLITE_OK) {
+			db_error(c, err, "cannot clear the earlier listing");
+			break;
+		}
+		sqlite3_bind_int64(st, 1, evidence_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			db_error(c, err, "cannot clear the earlier listing");
+			break;
+		}
+	}
+	if (i < LT_ARRAY_SIZE(steps)) {
+		/* nothing half-cleared: the transaction goes */
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return err->code;
+	}
+	return LT_OK;
 }
 
 static const char *const vol_status[] = { "walked", "locked", "unknown",

@@ -19,16 +19,14 @@ set -- "$ROOT/samples/pii/share/総務/被保険者一覧_H27.5.csv" \
 	"$D/xls/meibo.xls" "$D/protect/xls-rc4-cryptoapi.xls" \
 	"$D/protect/pdf-plain.pdf" "$D/archive/cp932.zip" \
 	"$D/archive/nested.zip" "$D/ooxml/truncated.xlsx"
-for f in "$@"; do
-	need "$f"
-	b=$(basename "$f")
-	cp "$f" "src/a/$b"
-	cp "$f" "src/b/c/copy of $b"
-	cp "$f" "src/d/$b.bak"
-done
+# (one folder after the other: the copies of a file are far apart in the
+# order the workers take files, so two workers meet them at once)
+for f in "$@"; do need "$f"; cp "$f" "src/a/$(basename "$f")"; done
+for f in "$@"; do cp "$f" "src/b/c/copy of $(basename "$f")"; done
+for f in "$@"; do cp "$f" "src/d/$(basename "$f").bak"; done
 : > src/a/empty.csv
 : > src/d/empty.csv
-python3 - src/a/big.csv src/b/big-other.csv <<'PY'
+python3 - src/a/big.csv src/b/big-other.csv src/a/solo.csv <<'PY'
 import sys
 rows = ["氏名,生年月日,住所\r\n"]
 for i in range(30000):
@@ -41,13 +39,16 @@ open(sys.argv[1], "wb").write(data)
 other = data.replace("山田 花子0,".encode("cp932"), "鈴木 花子0,".encode("cp932"), 1)
 assert len(other) == len(data) and other != data
 open(sys.argv[2], "wb").write(other)
+# a large file of a size of its own: not hashed before it is read, but
+# remembered at its end for the copy on the second PC
+open(sys.argv[3], "wb").write(data[:len(data) - 1000])
 PY
 cp src/a/big.csv src/b/c/big.csv
 cp src/a/big.csv src/d/big.csv.bak
 mkdir -p pc2/share
 cp "$ROOT/samples/pii/share/総務/被保険者一覧_H27.5.csv" pc2/share/一覧.csv
 cp "$D/ooxml/basic.xlsx" "$D/xls/meibo.xls" src/a/big.csv pc2/share/
-cp "$D/text/meibo.tsv" pc2/share/
+cp "$D/text/meibo.tsv" src/a/solo.csv pc2/share/
 
 # One worker: the copies are answered in a known order.
 "$LT" scan -v --jobs 1 --case on.db src pc2 2> on.err || die "scan failed: $(cat on.err)"
@@ -59,8 +60,8 @@ chmod 600 off.db.key
 # archives (x2) and the broken xlsx (x2), 6; not looked up: the empty file.
 grep -q "'src': .*; 22 copies of content scanned before)" on.err ||
 	die "copies taken over: $(grep 'copies of' on.err)"
-# the second PC: four copies of the first's files, one file of its own
-grep -q "'pc2': 5 files .*; 4 copies of content scanned before)" on.err ||
+# the second PC: five copies of the first's files, one file of its own
+grep -q "'pc2': 6 files .*; 5 copies of content scanned before)" on.err ||
 	die "copies taken over on pc2: $(grep 'copies of' on.err)"
 [ "$(grep -c "; 0 copies of content scanned before)" off.err)" = 2 ] ||
 	die "--no-dedup took over copies: $(grep 'copies of' off.err)"
@@ -77,7 +78,7 @@ dump() {
 		ORDER BY f.evidence_id, f.path, b.id"
 	sqlite3 "$1" "SELECT f.evidence_id, f.path, y.namespace, y.rule
 		FROM yara_hit y JOIN file f ON f.id = y.file_id
-		ORDER BY f.evidence_id, f.path, y.rule"
+		ORDER BY f.evidence_id, f.path, y.namespace, y.rule"
 }
 check_same() {
 	dump "$1" > "$1.dump"
@@ -95,7 +96,7 @@ check_same() {
 check_same on.db off.db
 # The copies' record blocks are the first copy's (file.records_of), not
 # stored again.
-[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 26 ] ||
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 27 ] ||
 	die "copies: $(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")"
 [ "$(sqlite3 on.db "SELECT count(*) FROM file f WHERE records_of IS NOT NULL
 	AND EXISTS (SELECT 1 FROM record_block b WHERE b.file_id = f.id)")" = 0 ] ||
@@ -117,6 +118,16 @@ cp on.db.key two.db.key
 chmod 600 two.db.key
 "$LT" scan -q --jobs 2 --case two.db src pc2 2> two.err || die "scan --jobs 2 failed: $(cat two.err)"
 check_same two.db off.db
+# Again with the race forced (a test hook): a worker meeting a content the
+# other one is scanning waits for it, which then pauses after publishing.
+# A copy must never reach the writer before its first copy's row does.
+cp on.db.key slow.db.key
+chmod 600 slow.db.key
+LT_TEST_DEDUP_RACE=1 "$LT" scan -v --jobs 2 --case slow.db src pc2 2> slow.err ||
+	die "scan with the race forced failed: $(grep -m1 error slow.err || head -c 300 slow.err)"
+check_same slow.db off.db
+grep -q "'src': .*; 22 copies of content scanned before)" slow.err ||
+	die "copies taken over with the race forced: $(grep 'copies of' slow.err)"
 
 # The first PC walked again: its scan results go, and the second PC's
 # copies of its files get record blocks of their own first.
@@ -125,6 +136,6 @@ for db in on off; do
 done
 [ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE records_of IS NOT NULL")" = 0 ] ||
 	die "copies still pointing at files of the walked PC"
-[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE evidence_id = 2 AND records > 0")" = 5 ] ||
+[ "$(sqlite3 on.db "SELECT count(*) FROM file WHERE evidence_id = 2 AND records > 0")" = 6 ] ||
 	die "pc2 lost files with records"
 check_same on.db off.db
