@@ -1,13 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# bench/make-ntfs-image.sh WORKDIR
+# bench/make-ntfs-image.sh WORKDIR [TEXT_PERCENT]
 #
 # Builds WORKDIR/ntfs-100k.img: a 1 GiB NTFS image holding a deterministic
 # tree of 1,000 directories (nested 1-4 deep) and 100,000 live files
 # (~700 MB of data), 2,040 deleted files and a few hundred alternate data
 # streams.  The image is reused when it exists and WORKDIR/ntfs-100k.stamp
 # matches IMAGE_VERSION below; bump IMAGE_VERSION whenever the tree changes.
+# 70% of the files are CSV-like text; with TEXT_PERCENT (0-100) another
+# share, the image is WORKDIR/ntfs-100k-textN.img (the same tree and
+# size distribution, the other files binary).
 #
 # Needs root (mount through ntfs-3g/FUSE), mkntfs, ntfs-3g and python3.
 # Building takes ~20 s on a machine with the RAM to cache the image (the
@@ -21,15 +24,22 @@ IMAGE_VERSION=1
 die() { echo "make-ntfs-image: $*" >&2; exit 1; }
 say() { echo "make-ntfs-image: $*" >&2; }
 
-[ $# -eq 1 ] || die "usage: $0 WORKDIR"
+[ $# -eq 1 ] || [ $# -eq 2 ] || die "usage: $0 WORKDIR [TEXT_PERCENT]"
 work=$1
+text_pct=${2:-70}
+case $text_pct in
+''|*[!0-9]*) die "TEXT_PERCENT must be 0-100" ;;
+esac
+[ "$text_pct" -le 100 ] || die "TEXT_PERCENT must be 0-100"
+base=ntfs-100k
+[ "$text_pct" = 70 ] || base=ntfs-100k-text$text_pct
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-img=$work/ntfs-100k.img
-stamp=$work/ntfs-100k.stamp
-info=$work/ntfs-100k.info
+img=$work/$base.img
+stamp=$work/$base.stamp
+info=$work/$base.info
 
-want_stamp="ntfs-100k image version $IMAGE_VERSION"
+want_stamp="$base image version $IMAGE_VERSION"
 
 is_fresh() {
 	[ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]
@@ -42,7 +52,7 @@ fi
 
 # Only one build at a time (two bench runs started together).
 if command -v flock > /dev/null 2>&1; then
-	exec 9> "$work/.ntfs-100k.lock"
+	exec 9> "$work/.$base.lock"
 	if ! flock -n 9; then
 		say "waiting for another build of the image to finish"
 		flock 9
@@ -68,7 +78,7 @@ avail_kb=$(df -Pk "$work" | awk 'NR==2 {print $4}')
 
 tmp=$img.tmp
 mnt=$(mktemp -d "${TMPDIR:-/tmp}/lt-bench-ntfs.XXXXXX")
-log=$work/ntfs-100k.build.log
+log=$work/$base.build.log
 fuse_pid=
 py_pid=
 
@@ -108,13 +118,14 @@ done
 
 # In the background so that a signal stops the build at once (sh runs traps
 # only when the foreground command is done).
-python3 - "$mnt" "$info.tmp" <<'PY' &
+python3 - "$mnt" "$info.tmp" "$text_pct" <<'PY' &
 # One process writes the whole tree (one process per file would take hours
 # through FUSE).  Everything below is drawn from random.Random(42), so the
 # tree, names, sizes and contents are the same on every build.
 import os, random, sys, time
 
 mnt, info_path = sys.argv[1], sys.argv[2]
+BIN_PCT = 100 - int(sys.argv[3])       # binary files, in percent
 rng = random.Random(42)
 
 N_DIRS = 1000
@@ -213,7 +224,7 @@ total = 0
 t0 = time.monotonic()
 for j in range(N_FILES):
     d = dirs[rng.randrange(N_DIRS)][0]
-    binary = rng.random() < 0.3
+    binary = rng.random() < BIN_PCT / 100
     ext = rng.choice(BIN_EXT if binary else TEXT_EXT)
     name = "%s_%06d.%s" % (rng.choice(FILE_WORDS), j, ext)
     n = draw_size()
@@ -278,6 +289,7 @@ secs=$((end - start))
 	echo "build_seconds=$secs"
 	echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "version=$IMAGE_VERSION"
+	echo "text_percent=$text_pct"
 } > "$info"
 rm -f "$info.tmp"
 mv "$tmp" "$img"
