@@ -4,7 +4,8 @@
  * protection check for each kind it reads (through in->data and through
  * read() calls of odd sizes: both must agree), the compound-file reader
  * followed to the Workbook stream, and the BIFF check that guards freexl
- * (on that stream and on the raw bytes).  freexl itself is not run.
+ * (on that stream and on the raw bytes).  freexl itself is not run here
+ * (fuzz-xls.c runs the whole extraction).
  */
 #include "triage/core/compat.h"
 
