@@ -255,8 +255,10 @@ struct lt_xls_biff {
  *                 record (16-bit characters)": character counts, option
  *                 bytes of split strings, rich-text run counts and
  *                 phonetic data sizes reaching past the record that
- *                 freexl reads them from; an empty string); a second
- *                 FILEPASS record;
+ *                 freexl reads them from; an empty string); a LABEL
+ *                 or (BIFF8) FORMAT string running past its record ("LABEL
+ *                 record at offset N: string of N characters runs past
+ *                 its N bytes"); a second FILEPASS record;
  *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000
  *                 cells)" when one sheet's DIMENSIONS (or, without one, its
  *                 highest cell) exceeds LT_XLS_MAX_CELLS ("sheet dimensions

@@ -7,10 +7,12 @@
  * whatever their length, allocates rows x columns cells per sheet from the
  * DIMENSIONS record (a 32-bit product, so it can also wrap to a small
  * buffer that the initialisation loop then overruns), indexes an 8192-entry
- * XF table with a 16-bit counter, fails on the mini stream SheetJS uses for
- * small workbooks, turns each date serial into text by counting days one at
- * a time (2.3 s for 60,000 birthdates, measured: 96% of the run), and skips
- * FORMULA records, so formula results are lost.  So before freexl sees
+ * XF table with a 16-bit counter, copies as many characters of a LABEL or
+ * FORMAT string as its count says (up to 128 KiB from past its record
+ * buffer), fails on the mini stream SheetJS uses for small workbooks, turns
+ * each date serial into text by counting days one at a time (2.3 s for
+ * 60,000 birthdates, measured: 96% of the run), and skips FORMULA records,
+ * so formula results are lost.  So before freexl sees
  * anything, the Workbook stream is read with our compound-file reader
  * (scanners/detect/cfb.c) and every record goes through a check that models
  * what freexl will do with it (lt_xls_biff_check()).  Reading a record,
@@ -605,6 +607,43 @@ static int sst_part(struct biff *b, unsigned n, bool first, uint64_t off,
 	return LT_OK;
 }
 
+/*
+ * A string freexl 1.0.6 copies out of a LABEL record (cch at r + 6) or a
+ * BIFF8 FORMAT record (cch at r + 2): in BIFF8, the option byte after cch
+ * and the optional fields get_unicode_params() skips for it (2 bytes for
+ * flag 0x08, 4 for 0x04), then the characters, 8 or 16 bits (flag 0x01); in
+ * BIFF5, cch bytes right after cch.  freexl takes cch (up to 65535) as it
+ * is and copies that many characters from its 8224-byte record buffer with
+ * memcpy or a loop, whatever the record's length: up to 128 KiB past the
+ * buffer (heap memory after it: garbage cells, or a crash).  Refused when
+ * the string does not end inside its record: MS-XLS strings of these
+ * records (255 characters at most) always do.
+ */
+static int str_check(const struct biff *b, const char *what, unsigned n,
+		     unsigned at, uint64_t off, struct lt_err *err)
+{
+	const uint8_t *r = b->rec;
+	uint64_t end = at + 2;
+	unsigned cch = 0, fl = 0;
+
+	if (end <= n) {
+		cch = le16(r + at);
+		if (b->version == 5) {
+			end += cch;
+		} else if (++end <= n) {
+			fl = r[at + 2];
+			end += (fl & 8 ? 2 : 0) + (fl & 4 ? 4 : 0) +
+			       (uint64_t)cch * (fl & 1 ? 2 : 1);
+		}
+	}
+	if (end <= n)
+		return LT_OK;
+	return lt_err_set(err, LT_E_CORRUPT,
+			  "%s record at offset %" PRIu64 ": string of %u "
+			  "characters%s runs past its %u bytes",
+			  what, off, cch, fl & 1 ? " (16-bit)" : "", n);
+}
+
 /* --- Excel's default password (MS-XLS 2.2.10, MS-OFFCRYPTO 2.3.5-2.3.6) -- */
 
 /* Records that stay clear in an encrypted stream. */
@@ -800,6 +839,7 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 					  "offset %" PRIu64,
 					  n, off);
 		if (b->version == 8) {
+			LT_TRY(str_check(b, "FORMAT", n, 2, off, err));
 			cch = le16(r + 2);
 			step = r[4] & 1 ? 2 : 1;
 			b->fmt_cls[ifmt] = (uint8_t)fmt_class(
@@ -870,8 +910,11 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		}
 		return LT_OK;
 	}
-	case R_LABELSST:
 	case R_LABEL:
+		LT_TRY(str_check(b, "LABEL", n, 6, off, err));
+		cell_at(b, le16(r), le16(r + 2));
+		return LT_OK;
+	case R_LABELSST:
 	case R_RSTRING:
 	case R_BLANK:
 	case R_BOOLERR:

@@ -817,6 +817,134 @@ static void test_biff_check(void)
 	free(s);
 }
 
+/*
+ * What freexl 1.0.6 would read past its record buffer for (found by
+ * tests/fuzz/fuzz-xls.c): refused by the check, with the reason.  Each
+ * stream is a workbook of one or more sheets; boundsheet() records are
+ * patched to point at the BOF that sheet() writes.
+ */
+static void put32(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void sheet(struct sb *s, size_t bs_at)
+{
+	put32(s->p + bs_at + 4, s->len);
+	bof(s, 0x0600, 0x10);
+}
+
+static void cell(struct sb *s, unsigned type, unsigned row, unsigned col,
+		 const void *rest, size_t n)
+{
+	uint8_t d[64] = { (uint8_t)row, (uint8_t)(row >> 8), (uint8_t)col,
+			  (uint8_t)(col >> 8) };
+
+	memcpy(d + 4, rest, n);
+	rec(s, type, d, 4 + n);
+}
+
+/* A LABEL (BIFF8, 8-bit characters): ixfe, cch, flags, text. */
+static void label8(struct sb *s, unsigned row, unsigned col, const char *t)
+{
+	uint8_t d[40] = { 0, 0, (uint8_t)strlen(t), 0, 0 };
+
+	memcpy(d + 5, t, strlen(t));
+	cell(s, 0x0204, row, col, d, 5 + strlen(t));
+}
+
+/* Globals with count BOUNDSHEETs (their offsets in at[]), then EOF. */
+static void globals(struct sb *s, size_t *at, unsigned count)
+{
+	unsigned i;
+
+	s->len = 0;
+	bof(s, 0x0600, 5);
+	for (i = 0; i < count; i++) {
+		at[i] = s->len;
+		boundsheet(s, 0);
+	}
+	rec(s, 0x000a, NULL, 0);
+}
+
+static void expect_check(struct sb *s, int code, const char *msg)
+{
+	struct lt_xls_biff b;
+	struct lt_err e;
+	int rc = check(s, &b, &e);
+
+	CHECK(rc == code);
+	if (rc != code || (msg && !strstr(e.msg, msg)))
+		fprintf(stderr, "rc %d '%s', expected %d '%s'\n", rc, e.msg,
+			code, msg ? msg : "");
+	CHECK(!msg || strstr(e.msg, msg) != NULL);
+}
+
+static void test_freexl_guards(void)
+{
+	struct sb *s = calloc(1, sizeof(*s));
+	size_t at[3];
+
+	if (!s) {
+		CHECK(0);
+		return;
+	}
+	/* FORMAT: 39321 16-bit characters in a 12-byte record (freexl
+	 * copied 78 KB from past its record buffer) */
+	{
+		static const uint8_t f[12] = { 0xa4, 0, 0x99, 0x99, 1 };
+		static const uint8_t ok[] = { 0xa4, 0, 3, 0, 0, 'y', 'y', 'y' };
+
+		s->len = 0;
+		bof(s, 0x0600, 5);
+		rec(s, 0x041e, ok, sizeof(ok));
+		expect_check(s, LT_OK, NULL);
+		rec(s, 0x041e, f, sizeof(f));
+		expect_check(s, LT_E_CORRUPT,
+			     "FORMAT record at offset 32: string of 39321 "
+			     "characters (16-bit) runs past its 12 bytes");
+	}
+	/* LABEL: the text must end inside the record, BIFF8 and BIFF5 */
+	globals(s, at, 1);
+	sheet(s, at[0]);
+	dims8(s, 10, 3);
+	label8(s, 0, 0, "abc");
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_OK, NULL);
+	s->len -= 4 + 12 + 4;
+	{
+		static const uint8_t l[5] = { 0, 0, 0xff, 0x7f, 0 };
+
+		cell(s, 0x0204, 0, 0, l, sizeof(l));
+	}
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT,
+		     "string of 32767 characters runs past its 9 bytes");
+	{
+		struct sb *t = calloc(1, sizeof(*t));
+		static const uint8_t l5[7] = { 0, 0, 4, 0, 'a', 'b', 'c' };
+		static const uint8_t d[10] = { 0, 0, 10, 0, 0, 0, 3, 0 };
+
+		bof(t, 0x0500, 5);
+		boundsheet(t, 0);
+		rec(t, 0x000a, NULL, 0);
+		put32(t->p + 20 + 4, t->len);
+		bof(t, 0x0500, 0x10);
+		rec(t, 0x0200, d, sizeof(d));
+		cell(t, 0x0204, 0, 0, l5, sizeof(l5));
+		expect_check(t, LT_E_CORRUPT,
+			     "LABEL record at offset 72: string of 4 "
+			     "characters runs past its 11 bytes");
+		t->p[t->len - 7 + 2] = 3; /* cch 3: fits */
+		expect_check(t, LT_OK, NULL);
+		free(t);
+	}
+	free(s);
+}
+
 int main(void)
 {
 	test_meibo();
@@ -830,5 +958,6 @@ int main(void)
 	test_not_xls();
 	test_stop();
 	test_biff_check();
+	test_freexl_guards();
 	CHECK_DONE();
 }
