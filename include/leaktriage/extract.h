@@ -258,7 +258,13 @@ struct lt_xls_biff {
  *                 freexl reads them from; an empty string); a LABEL
  *                 or (BIFF8) FORMAT string running past its record ("LABEL
  *                 record at offset N: string of N characters runs past
- *                 its N bytes"); a second FILEPASS record;
+ *                 its N bytes"); what would make freexl lose memory: a
+ *                 second DIMENSIONS record in a sheet, sheets without a
+ *                 DIMENSIONS record besides the last sheet read (which
+ *                 freexl would allocate again, and empty, for each), a
+ *                 LABEL freexl cannot store (outside any sheet or the
+ *                 sheet's DIMENSIONS), a cell given again where a LABEL
+ *                 is; a second FILEPASS record;
  *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000
  *                 cells)" when one sheet's DIMENSIONS (or, without one, its
  *                 highest cell) exceeds LT_XLS_MAX_CELLS ("sheet dimensions

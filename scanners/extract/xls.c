@@ -9,16 +9,18 @@
  * buffer that the initialisation loop then overruns), indexes an 8192-entry
  * XF table with a 16-bit counter, copies as many characters of a LABEL or
  * FORMAT string as its count says (up to 128 KiB from past its record
- * buffer), fails on the mini stream SheetJS uses for small workbooks, turns
- * each date serial into text by counting days one at a time (2.3 s for
- * 60,000 birthdates, measured: 96% of the run), and skips FORMULA records,
- * so formula results are lost.  So before freexl sees
- * anything, the Workbook stream is read with our compound-file reader
- * (scanners/detect/cfb.c) and every record goes through a check that models
- * what freexl will do with it (lt_xls_biff_check()).  Reading a record,
- * freexl fills the start of its buffer and leaves the rest as the previous
- * records left it; fields read past a short record come from there.  The
- * check keeps such a "shadow" buffer too, so it sees the same values.
+ * buffer), loses memory it allocated for cells in several ways (see
+ * undeclared_check(), cell_stored(), label_place()), fails on the mini
+ * stream SheetJS uses for small workbooks, turns each date serial into text
+ * by counting days one at a time (2.3 s for 60,000 birthdates, measured:
+ * 96% of the run), and skips FORMULA records, so formula results are lost.
+ * So before freexl sees anything, the Workbook stream is read with our
+ * compound-file reader (scanners/detect/cfb.c) and every record goes
+ * through a check that models what freexl will do with it
+ * (lt_xls_biff_check()).  Reading a record, freexl fills the start of its
+ * buffer and leaves the rest as the previous records left it; fields read
+ * past a short record come from there.  The check keeps such a "shadow"
+ * buffer too, so it sees the same values.
  *
  * Only the checked records are copied, in order, into a memfd holding a
  * compound file of our own: a version-4 header, the stream in consecutive
@@ -137,6 +139,19 @@ struct sheet_ref {
 	uint64_t at;             /* where the copy holds it, or UINT64_MAX */
 	uint32_t index;          /* its place among the BOUNDSHEETs */
 	bool declared;           /* its substream had a DIMENSIONS */
+	uint64_t cells;          /* freexl's rows x columns for it when its
+				  * substream ends (without the + 1 freexl
+				  * adds to a sheet without DIMENSIONS) */
+	uint64_t cells1;         /* the same with that + 1 */
+};
+
+/* Cells of a substream holding a LABEL's text in freexl: a bitmap per row
+ * (row is 16 bits in cell records), as long as its highest such column. */
+struct labels {
+	uint64_t *row[65536];
+	uint16_t words[65536];
+	uint16_t touched[65536]; /* rows with a bitmap */
+	uint32_t ntouched;
 };
 
 struct biff {
@@ -150,10 +165,15 @@ struct biff {
 	uint32_t nsheets, sheets_cap;
 	bool sorted;
 	/* the current substream */
+	bool open;               /* between a BOF and its EOF, as freexl
+				  * sees it (a BOF before the EOF is none) */
 	bool in_sheet;           /* after a BOF other than the first */
 	int sheet_idx;           /* matched BOUNDSHEET (sorted index), or -1 */
+	int active;              /* sheet_idx of the last substream: freexl's
+				  * active sheet once it has read them all */
 	bool sub_dim;
 	uint64_t sub_rows, sub_cols; /* freexl's rows/columns of the sheet */
+	struct labels *lab;      /* LABEL cells freexl stores, this substream */
 	uint64_t max_cells;      /* largest (rows + 1) x (cols + 1) seen */
 	uint64_t dim_cells;      /* every DIMENSIONS allocation */
 	uint32_t declared;       /* sheets with a DIMENSIONS */
@@ -214,6 +234,20 @@ static int too_large(uint64_t rows, uint64_t cols, struct lt_err *err)
 			  rows, cols, LT_XLS_MAX_CELLS);
 }
 
+static void labels_clear(struct labels *l)
+{
+	uint32_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->ntouched; i++) {
+		free(l->row[l->touched[i]]);
+		l->row[l->touched[i]] = NULL;
+		l->words[l->touched[i]] = 0;
+	}
+	l->ntouched = 0;
+}
+
 /* The end of a substream: the size freexl would give the sheet. */
 static int sub_end(struct biff *b, struct lt_err *err)
 {
@@ -225,8 +259,15 @@ static int sub_end(struct biff *b, struct lt_err *err)
 		return too_large(b->sub_rows + 1, b->sub_cols + 1, err);
 	if (c > b->max_cells)
 		b->max_cells = c;
+	if (b->sheet_idx >= 0) {
+		struct sheet_ref *s = &b->sheet[b->sheet_idx];
+
+		s->cells = b->sub_rows * b->sub_cols;
+		s->cells1 = b->sub_dim ? s->cells : c;
+	}
 	b->in_sheet = false;
 	b->pending = -1;
+	labels_clear(b->lab);
 	return LT_OK;
 }
 
@@ -339,16 +380,70 @@ static double f64(const uint8_t *p)
 	return v;
 }
 
-/* A cell at (row, col): grows the sheet when it has no DIMENSIONS. */
-static void cell_at(struct biff *b, uint64_t row, uint64_t col)
+/* A cell at (row, col): grows the sheet when it has no DIMENSIONS (too
+ * large is refused at once, not at its end: cell_stored() relies on it). */
+static int cell_at(struct biff *b, uint64_t row, uint64_t col,
+		   struct lt_err *err)
 {
 	b->pending = -1;
 	if (!b->in_sheet || b->sub_dim)
-		return;
+		return LT_OK;
 	if (row > b->sub_rows)
 		b->sub_rows = row;
 	if (col > b->sub_cols)
 		b->sub_cols = col;
+	if ((b->sub_rows + 1) * (b->sub_cols + 1) > LT_XLS_MAX_CELLS)
+		return too_large(b->sub_rows + 1, b->sub_cols + 1, err);
+	return LT_OK;
+}
+
+/*
+ * A cell freexl stores: at (row, col) of the current sheet, a LABEL (its
+ * text allocated) or not.  freexl 1.0.6 overwrites a cell without freeing
+ * the text a LABEL left there (set_*_value()), so a second cell where a
+ * LABEL is loses that text for the life of the process: repeated, a
+ * workbook can lose about four times its size.  Refused.  Only the cells
+ * freexl stores count: in a sheet, after its DIMENSIONS (if it has one;
+ * the bitmap is cleared there) and inside them; elsewhere freexl either
+ * skips the cell or fails on it.  Memory: a bit per column up to the
+ * highest one with a LABEL, per row, which a sheet's size bounds.
+ */
+static int cell_stored(struct biff *b, unsigned row, unsigned col, bool label,
+		       uint64_t off, struct lt_err *err)
+{
+	struct labels *l = b->lab;
+	unsigned w = col / 64;
+
+	if (!b->in_sheet || b->sheet_idx < 0 ||
+	    (b->sub_dim && (row >= b->sub_rows || col >= b->sub_cols)))
+		return LT_OK;
+	if (l && w < l->words[row] && l->row[row][w] >> (col % 64) & 1)
+		return lt_err_set(err, LT_E_CORRUPT,
+				  "cell %u,%u given again at offset %" PRIu64
+				  " (freexl would leak the text of the "
+				  "LABEL there)",
+				  row + 1, col + 1, off);
+	if (!label)
+		return LT_OK;
+	if (!l) {
+		l = b->lab = lt_calloc(1, sizeof(*l));
+		if (!l)
+			return lt_err_set(err, LT_E_NOMEM, "out of memory");
+	}
+	if (w >= l->words[row]) {
+		uint64_t *n = realloc(l->row[row], (w + 1) * sizeof(*n));
+
+		if (!n)
+			return lt_err_set(err, LT_E_NOMEM, "out of memory");
+		memset(n + l->words[row], 0,
+		       (w + 1 - l->words[row]) * sizeof(*n));
+		if (!l->row[row])
+			l->touched[l->ntouched++] = (uint16_t)row;
+		l->row[row] = n;
+		l->words[row] = (uint16_t)(w + 1);
+	}
+	l->row[row][w] |= (uint64_t)1 << (col % 64);
+	return LT_OK;
 }
 
 /* A mark for the cell (row, col) of the current sheet in *out, or NULL
@@ -488,6 +583,7 @@ static int add_sheet(struct biff *b, uint32_t off, struct lt_err *err)
 	b->sheet[b->nsheets].off = off;
 	b->sheet[b->nsheets].at = UINT64_MAX;
 	b->sheet[b->nsheets].index = b->nsheets;
+	b->sheet[b->nsheets].cells = b->sheet[b->nsheets].cells1 = 0;
 	b->sheet[b->nsheets++].declared = false;
 	b->sorted = false;
 	return LT_OK;
@@ -644,6 +740,33 @@ static int str_check(const struct biff *b, const char *what, unsigned n,
 			  what, off, cch, fl & 1 ? " (16-bit)" : "", n);
 }
 
+/*
+ * A LABEL cell freexl cannot store makes it give up on the whole workbook,
+ * and lose the text it has just converted (set_text_value() fails, the
+ * caller does not free the text): a cell in no sheet (the globals, a
+ * substream no BOUNDSHEET points at) or outside the DIMENSIONS of its
+ * sheet.  Refused here with the reason: the file fails either way, now
+ * without the leak.  A cell before its sheet's DIMENSIONS is skipped by
+ * freexl, not stored, and passes.
+ */
+static int label_place(const struct biff *b, unsigned row, unsigned col,
+		       uint64_t off, struct lt_err *err)
+{
+	if (!b->in_sheet || b->sheet_idx < 0)
+		return lt_err_set(err, LT_E_CORRUPT,
+				  "LABEL record at offset %" PRIu64
+				  " outside any sheet",
+				  off);
+	if (b->sub_dim && (row >= b->sub_rows || col >= b->sub_cols))
+		return lt_err_set(err, LT_E_CORRUPT,
+				  "LABEL record at offset %" PRIu64
+				  ": cell %u,%u outside the %" PRIu64
+				  " x %" PRIu64 " cells of its sheet",
+				  off, row + 1, col + 1, b->sub_rows,
+				  b->sub_cols);
+	return LT_OK;
+}
+
 /* --- Excel's default password (MS-XLS 2.2.10, MS-OFFCRYPTO 2.3.5-2.3.6) -- */
 
 /* Records that stay clear in an encrypted stream. */
@@ -771,13 +894,21 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 	b->prev_type = (uint16_t)type;
 	switch (type) {
 	case R_BOF:
+		/* freexl skips a BOF inside a substream (an embedded
+		 * chart's): to it, what follows is still the same sheet,
+		 * up to the first EOF */
+		if (b->open)
+			return LT_OK;
+		b->open = true;
 		LT_TRY(sub_end(b, err));
 		b->in_sheet = true;
 		b->sheet_idx = sheet_find(b, (uint32_t)off);
+		b->active = b->sheet_idx;
 		b->sub_dim = false;
 		b->sub_rows = b->sub_cols = 0;
 		return LT_OK;
 	case R_EOF:
+		b->open = false;
 		return sub_end(b, err);
 	case R_CODEPAGE:
 		b->codepage = le16(r);
@@ -796,6 +927,15 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 					  "DIMENSIONS record of %u bytes at "
 					  "offset %" PRIu64,
 					  n, off);
+		/* freexl allocates the sheet's cells again and loses the
+		 * first allocation (up to 256 MB, for the rest of the
+		 * process) */
+		if (b->in_sheet && b->sheet_idx >= 0 && b->sub_dim)
+			return lt_err_set(err, LT_E_CORRUPT,
+					  "second DIMENSIONS record of sheet "
+					  "%" PRIu32 " at offset %" PRIu64,
+					  b->sheet[b->sheet_idx].index + 1,
+					  off);
 		if (b->version == 8) {
 			rows = le32(r + 4);
 			cols = le16(r + 10);
@@ -808,6 +948,8 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 			return too_large(rows, cols, err);
 		b->dim_cells += LT_MAX(rows, 1) * LT_MAX(cols, 1);
 		if (b->in_sheet) {
+			/* freexl stores no cell given before it */
+			labels_clear(b->lab);
 			b->sub_dim = true;
 			b->sub_rows = rows;
 			b->sub_cols = cols;
@@ -856,13 +998,14 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		return sst_part(b, n, true, off, err);
 	case R_NUMBER:
 	case R_RK:
-		cell_at(b, le16(r), le16(r + 2));
+		LT_TRY(cell_at(b, le16(r), le16(r + 2), err));
+		LT_TRY(cell_stored(b, le16(r), le16(r + 2), false, off, err));
 		return number_at(b, le16(r), le16(r + 2), le16(r + 4), err);
 	case R_FORMULA: {
 		unsigned row = le16(r), col = le16(r + 2);
 		struct mark *m;
 
-		cell_at(b, row, col);
+		LT_TRY(cell_at(b, row, col, err));
 		if (le16(r + 12) != 0xffff) {
 			LT_TRY(mark_add(b, row, col, M_FNUM, &m, err));
 			if (m) {
@@ -897,11 +1040,16 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		unsigned first = le16(r + 2), per = type == R_MULRK ? 6 : 2;
 		unsigned count = n >= 6 ? (n - 6) / per : 0;
 
-		cell_at(b, le16(r), first + (count ? count - 1 : 0));
+		LT_TRY(cell_at(b, le16(r), first + (count ? count - 1 : 0),
+			       err));
 		if (n >= 6)
-			cell_at(b, le16(r), le16(r + n - 2));
+			LT_TRY(cell_at(b, le16(r), le16(r + n - 2), err));
 		if (type == R_MULBLANK)
 			return LT_OK;
+		/* freexl takes a value while 6 more bytes end before n */
+		for (i = 0; n > 10 && i < (n - 10 + 5) / 6; i++)
+			LT_TRY(cell_stored(b, le16(r), (first + i) & 0xffff,
+					   false, off, err));
 		for (i = 0; i < count; i++) {
 			rc = number_at(b, le16(r), (first + i) & 0xffff,
 				       le16(r + 4 + 6 * i), err);
@@ -912,14 +1060,19 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 	}
 	case R_LABEL:
 		LT_TRY(str_check(b, "LABEL", n, 6, off, err));
-		cell_at(b, le16(r), le16(r + 2));
-		return LT_OK;
+		LT_TRY(label_place(b, le16(r), le16(r + 2), off, err));
+		LT_TRY(cell_at(b, le16(r), le16(r + 2), err));
+		return cell_stored(b, le16(r), le16(r + 2), true, off, err);
 	case R_LABELSST:
+	case R_BOOLERR:
+		LT_TRY(cell_at(b, le16(r), le16(r + 2), err));
+		/* freexl reads LABELSST in BIFF8 only */
+		if (type == R_LABELSST && b->version != 8)
+			return LT_OK;
+		return cell_stored(b, le16(r), le16(r + 2), false, off, err);
 	case R_RSTRING:
 	case R_BLANK:
-	case R_BOOLERR:
-		cell_at(b, le16(r), le16(r + 2));
-		return LT_OK;
+		return cell_at(b, le16(r), le16(r + 2), err);
 	default:
 		return LT_OK;
 	}
@@ -1324,6 +1477,54 @@ static int patch_sheets(struct biff *b, struct out *o, struct lt_err *err)
 	return LT_OK;
 }
 
+/*
+ * Once it has read every record, freexl 1.0.6 (common_open()) goes
+ * through the sheets in BOUNDSHEET order, and for each one without a
+ * DIMENSIONS record it adds 1 to that sheet's rows and columns and
+ * allocates the cells of the *active* sheet A (the one of the last
+ * substream) again, at A's size at that moment, dropping A's cells so far
+ * without freeing them (up to 256 MB each time, for the life of the
+ * process).  In order: A's DIMENSIONS allocation (if it has one), then
+ * one per sheet without DIMENSIONS, A's size (plus 1 per side once A
+ * itself, if it is one of them, has had its turn).  All but the last are
+ * lost; if A has a DIMENSIONS, so are its cells (freexl does not read
+ * them again).  Refused when that loses anything.  Those sheets get no
+ * cells of their own, so freexl fails on their first cell anyway; a
+ * workbook where every sheet has a DIMENSIONS (what Excel writes), or all
+ * but A, passes.  (Without an active sheet freexl refuses the workbook.)
+ */
+static int undeclared_check(const struct biff *b, struct lt_err *err)
+{
+	const struct sheet_ref *a;
+	uint32_t i, before = 0, after = 0;
+	uint64_t lost;
+
+	if (b->active < 0)
+		return LT_OK;
+	a = &b->sheet[b->active];
+	for (i = 0; i < b->nsheets; i++) {
+		if (b->sheet[i].declared || &b->sheet[i] == a)
+			continue;
+		if (b->sheet[i].index < a->index)
+			before++;
+		else
+			after++;
+	}
+	if (a->declared)
+		lost = (uint64_t)(before + after) * a->cells;
+	else
+		lost = before * a->cells + after * a->cells1;
+	if (!lost)
+		return LT_OK;
+	return lt_err_set(err, LT_E_CORRUPT,
+			  "%" PRIu32 " sheet%s without a DIMENSIONS record: "
+			  "freexl would %s %" PRIu64 " cells of sheet %" PRIu32
+			  ", the last it reads",
+			  before + after, before + after == 1 ? "" : "s",
+			  a->declared ? "drop (and leak) the" : "leak", lost,
+			  a->index + 1);
+}
+
 static int biff_run(struct biff *b, struct rd *r, struct out *o,
 		    struct lt_xls_biff *res, struct lt_err *err)
 {
@@ -1402,6 +1603,7 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 						  "0x%04x, version 0x%04x)",
 						  type, v);
 			b->version = v == 0x0600 ? 8 : 5;
+			b->open = true;
 		} else {
 			rc = record(b, type, n, off, err);
 			if (rc)
@@ -1421,6 +1623,8 @@ static int biff_run(struct biff *b, struct rd *r, struct out *o,
 	LT_TRY(sub_end(b, err));
 	if (o && b->grp.relaid)
 		LT_TRY(patch_sheets(b, o, err));
+	if (!b->encrypted)
+		LT_TRY(undeclared_check(b, err));
 	/* every sheet without a DIMENSIONS costs freexl one more allocation
 	 * of the active sheet's size when it opens the workbook */
 	undeclared = b->nsheets - b->declared;
@@ -1450,6 +1654,8 @@ static void biff_free(struct biff *b)
 		return;
 	free(b->sheet);
 	free(b->marks);
+	labels_clear(b->lab);
+	free(b->lab);
 	lt_buf_release(&b->pool);
 	free(b);
 }
@@ -1478,6 +1684,7 @@ static int biff_check(struct rd *r, struct out *o, struct lt_xls_biff *out,
 	if (!b)
 		return lt_err_set(err, LT_E_NOMEM, "out of memory");
 	b->pending = -1;
+	b->active = -1;
 	lt_buf_init(&b->pool, LT_XLS_MAX_FORMULA_TEXT);
 	memset(&res, 0, sizeof(res));
 	rc = biff_run(b, r, o, &res, err);

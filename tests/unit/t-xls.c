@@ -818,10 +818,10 @@ static void test_biff_check(void)
 }
 
 /*
- * What freexl 1.0.6 would read past its record buffer for (found by
- * tests/fuzz/fuzz-xls.c): refused by the check, with the reason.  Each
- * stream is a workbook of one or more sheets; boundsheet() records are
- * patched to point at the BOF that sheet() writes.
+ * What freexl 1.0.6 would read past its record buffer for, or lose memory
+ * over (found by tests/fuzz/fuzz-xls.c): refused by the check, with the
+ * reason.  Each stream is a workbook of one or more sheets; boundsheet()
+ * records are patched to point at the BOF that sheet() writes.
  */
 static void put32(uint8_t *p, size_t v)
 {
@@ -854,6 +854,13 @@ static void label8(struct sb *s, unsigned row, unsigned col, const char *t)
 
 	memcpy(d + 5, t, strlen(t));
 	cell(s, 0x0204, row, col, d, 5 + strlen(t));
+}
+
+static void number(struct sb *s, unsigned row, unsigned col)
+{
+	static const uint8_t d[10] = { 0 };
+
+	cell(s, 0x0203, row, col, d, sizeof(d));
 }
 
 /* Globals with count BOUNDSHEETs (their offsets in at[]), then EOF. */
@@ -942,6 +949,76 @@ static void test_freexl_guards(void)
 		expect_check(t, LT_OK, NULL);
 		free(t);
 	}
+	/* LABEL where freexl cannot store it (it would lose the text): in
+	 * the globals, outside the sheet's DIMENSIONS */
+	globals(s, at, 1);
+	s->len -= 4;
+	label8(s, 0, 0, "abc");
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[0]);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT, "LABEL record at offset 34 outside any "
+				      "sheet");
+	globals(s, at, 1);
+	sheet(s, at[0]);
+	dims8(s, 10, 3);
+	label8(s, 9, 3, "abc");
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT, "cell 10,4 outside the 10 x 3 cells");
+	/* a second cell where a LABEL is (freexl leaks the text); a LABEL
+	 * before the DIMENSIONS is not stored, so a cell there passes */
+	globals(s, at, 1);
+	sheet(s, at[0]);
+	label8(s, 1, 1, "abc");
+	dims8(s, 10, 3);
+	number(s, 1, 1);
+	label8(s, 2, 2, "abc");
+	number(s, 2, 1);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_OK, NULL);
+	s->len -= 4;
+	number(s, 2, 2);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT, "cell 3,3 given again at offset");
+	/* two DIMENSIONS in a sheet: freexl loses the first allocation; a
+	 * BOF before the sheet's EOF does not end it for freexl */
+	globals(s, at, 1);
+	sheet(s, at[0]);
+	dims8(s, 10, 3);
+	bof(s, 0x0600, 0x20);
+	dims8(s, 10, 3);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT, "second DIMENSIONS record of sheet 1");
+	/* a sheet without DIMENSIONS before the last one, which has them:
+	 * freexl allocates the last one's cells again, losing them */
+	globals(s, at, 2);
+	sheet(s, at[0]);
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[1]);
+	dims8(s, 10, 3);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT,
+		     "1 sheet without a DIMENSIONS record: freexl would drop "
+		     "(and leak) the 30 cells of sheet 2, the last it reads");
+	/* ... but the last one may be without them, and a sheet with no
+	 * cells (DIMENSIONS 0 x 0) costs nothing */
+	globals(s, at, 2);
+	sheet(s, at[0]);
+	dims8(s, 10, 3);
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[1]);
+	number(s, 4, 2);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_OK, NULL);
+	globals(s, at, 3);
+	sheet(s, at[0]);
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[1]);
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[2]);
+	dims8(s, 0, 0);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_OK, NULL);
 	free(s);
 }
 

@@ -99,8 +99,9 @@ def dims(wb, rows, cols, which=0):
 w('dims-huge.xls', wrap(dims(meibo, 1048576, 256)))
 # 2^31 x 2: freexl's 32-bit product wraps to 0 (a heap overrun there).
 w('dims-wrap.xls', wrap(dims(meibo, 0x80000000, 2)))
-# Just inside the limit: 20,000,000 cells in one sheet (4,000,000 x 5).
-w('dims-limit.xls', wrap(dims(meibo, 4000000, 5)))
+# Just inside the limit: 20,000,000 cells in one sheet (2,500,000 x 8: its
+# cells lie inside, or freexl would refuse them first).
+w('dims-limit.xls', wrap(dims(meibo, 2500000, 8)))
 
 # No DIMENSIONS in a sheet, and a NUMBER cell at row 65535, column 65535
 # in its place (same size, so no offset moves): freexl sizes such a sheet
