@@ -1013,7 +1013,9 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 				m->cls = (uint8_t)xf_class(b, le16(r + 4));
 			}
 		} else if (r[6] == 0 && b->version == 8) {
-			LT_TRY(mark_add(b, row, col, M_FSTR, &m, err));
+			/* M_FSTR once the STRING record after it gives the
+			 * text: without one, no text (the cell is empty) */
+			LT_TRY(mark_add(b, row, col, M_NONE, &m, err));
 			if (m)
 				b->pending = (int64_t)(m - b->marks);
 		} else if (r[6] == 1) {
@@ -1029,9 +1031,9 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 
 			b->pending = -1;
 			rc = formula_text(b, n, &m->str, err);
-			if (rc == LT_E_NOTFOUND)
-				m->kind = M_NONE;
-			else if (rc)
+			if (!rc)
+				m->kind = M_FSTR;
+			else if (rc != LT_E_NOTFOUND)
 				return rc;
 		}
 		return LT_OK;

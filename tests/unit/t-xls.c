@@ -380,6 +380,46 @@ static uint8_t *workbook(const uint8_t *p, size_t len, size_t *out)
 }
 
 /*
+ * calc.xls with the STRING record after its string formula made a record
+ * of unknown type 0: the formula has no text, the cell is empty.  (The
+ * extraction used to take the text at offset 0 of the formula text pool:
+ * another formula's, or NULL when there was none, and crash.)
+ */
+static void test_formula_no_string(void)
+{
+	size_t len, wlen, at, q;
+	uint8_t *p = mem_slurp(DATA "calc.xls", &len);
+	uint8_t *wb = p ? workbook(p, len, &wlen) : NULL;
+	struct result r;
+	int found = 0;
+
+	CHECK(wb != NULL);
+	if (!wb) {
+		free(p);
+		return;
+	}
+	for (at = 0; at + wlen <= len && memcmp(p + at, wb, wlen); at++)
+		;
+	CHECK(at + wlen <= len);
+	for (q = 0; at + wlen <= len && q + 4 <= wlen;
+	     q += 4 + (wb[q + 2] | wb[q + 3] << 8)) {
+		if ((wb[q] | wb[q + 1] << 8) == 0x0207) {
+			p[at + q] = p[at + q + 1] = 0;
+			found++;
+		}
+	}
+	CHECK(found == 1);
+	run1(p, len, 0, 0, &r);
+	CHECK(r.rc == LT_OK);
+	CHECK_STR(r.out, "[計算]\n"
+			 "1:氏名|生年月日|合計|確認\n"
+			 "2:|@1970-01-01|#3|TRUE\n");
+	free(r.out);
+	free(wb);
+	free(p);
+}
+
+/*
  * A damaged workbook encrypted with the default password: the stream is
  * found in the file (it lies there in one piece) and damaged in place.
  * Each damage ends in a clean error naming the reason, or in garbage
@@ -1027,6 +1067,7 @@ int main(void)
 	test_meibo();
 	test_big();
 	test_dates_formulas();
+	test_formula_no_string();
 	test_bad();
 	test_velvet();
 	test_velvet_damaged();
