@@ -2178,6 +2178,14 @@ int lt_extract_xls(const struct lt_scan_input *in,
 				fx_error(rc), rc);
 		goto out; /* h, if set, is closed there as freexl asks */
 	}
+	if (!h) {
+		/* freexl 1.0.6 gives up on a record it cannot take without
+		 * setting its error code: success, and no handle */
+		rc = lt_err_set(err, LT_E_DEP,
+				"freexl cannot read it (a record it refuses; "
+				"it says no more)");
+		goto out;
+	}
 	rc = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
 	if (rc != FREEXL_OK) {
 		rc = lt_err_set(err, LT_E_DEP, "freexl: %s (%d)", fx_error(rc),

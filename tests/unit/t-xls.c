@@ -380,6 +380,37 @@ static uint8_t *workbook(const uint8_t *p, size_t len, size_t *out)
 }
 
 /*
+ * The file name (malloc'd, *len bytes) with the first record of type
+ * `type` in its Workbook stream (which must lie in the file in one piece)
+ * at *rec, or NULL.
+ */
+static uint8_t *with_record(const char *name, unsigned type, size_t *len,
+			    size_t *rec)
+{
+	size_t wlen, at, q;
+	uint8_t *p = mem_slurp(name, len);
+	uint8_t *wb = p ? workbook(p, *len, &wlen) : NULL;
+
+	if (!wb) {
+		free(p);
+		return NULL;
+	}
+	for (at = 0; at + wlen <= *len && memcmp(p + at, wb, wlen); at++)
+		;
+	for (q = 0; at + wlen <= *len && q + 4 <= wlen;
+	     q += 4 + (wb[q + 2] | wb[q + 3] << 8)) {
+		if ((unsigned)(wb[q] | wb[q + 1] << 8) == type) {
+			*rec = at + q;
+			free(wb);
+			return p;
+		}
+	}
+	free(wb);
+	free(p);
+	return NULL;
+}
+
+/*
  * calc.xls with the STRING record after its string formula made a record
  * of unknown type 0: the formula has no text, the cell is empty.  (The
  * extraction used to take the text at offset 0 of the formula text pool:
@@ -387,35 +418,43 @@ static uint8_t *workbook(const uint8_t *p, size_t len, size_t *out)
  */
 static void test_formula_no_string(void)
 {
-	size_t len, wlen, at, q;
-	uint8_t *p = mem_slurp(DATA "calc.xls", &len);
-	uint8_t *wb = p ? workbook(p, len, &wlen) : NULL;
+	size_t len, at;
+	uint8_t *p = with_record(DATA "calc.xls", 0x0207, &len, &at);
 	struct result r;
-	int found = 0;
 
-	CHECK(wb != NULL);
-	if (!wb) {
-		free(p);
+	CHECK(p != NULL);
+	if (!p)
 		return;
-	}
-	for (at = 0; at + wlen <= len && memcmp(p + at, wb, wlen); at++)
-		;
-	CHECK(at + wlen <= len);
-	for (q = 0; at + wlen <= len && q + 4 <= wlen;
-	     q += 4 + (wb[q + 2] | wb[q + 3] << 8)) {
-		if ((wb[q] | wb[q + 1] << 8) == 0x0207) {
-			p[at + q] = p[at + q + 1] = 0;
-			found++;
-		}
-	}
-	CHECK(found == 1);
+	p[at] = p[at + 1] = 0;
 	run1(p, len, 0, 0, &r);
 	CHECK(r.rc == LT_OK);
 	CHECK_STR(r.out, "[計算]\n"
 			 "1:氏名|生年月日|合計|確認\n"
 			 "2:|@1970-01-01|#3|TRUE\n");
 	free(r.out);
-	free(wb);
+	free(p);
+}
+
+/*
+ * meibo.xls with a NUMBER cell moved below its sheet's DIMENSIONS: freexl
+ * refuses the workbook without saying why (its open succeeds, with no
+ * handle); the error says so instead of a failed call after it.
+ */
+static void test_freexl_refuses(void)
+{
+	size_t len, at;
+	uint8_t *p = with_record(DATA "meibo.xls", 0x0203, &len, &at);
+	struct result r;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	p[at + 5] = 0x7f; /* row 0x7fxx */
+	run1(p, len, 0, 0, &r);
+	CHECK(r.rc == LT_E_DEP);
+	CHECK_STR(r.err.msg, "freexl cannot read it (a record it refuses; it "
+			     "says no more)");
+	free(r.out);
 	free(p);
 }
 
@@ -1068,6 +1107,7 @@ int main(void)
 	test_big();
 	test_dates_formulas();
 	test_formula_no_string();
+	test_freexl_refuses();
 	test_bad();
 	test_velvet();
 	test_velvet_damaged();
