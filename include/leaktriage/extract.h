@@ -264,7 +264,8 @@ struct lt_xls_biff {
  *                 freexl would allocate again, and empty, for each), a
  *                 LABEL freexl cannot store (outside any sheet or the
  *                 sheet's DIMENSIONS), a cell given again where a LABEL
- *                 is; a second FILEPASS record;
+ *                 is; a BOUNDSHEET record inside a sheet; a second
+ *                 FILEPASS record;
  *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000
  *                 cells)" when one sheet's DIMENSIONS (or, without one, its
  *                 highest cell) exceeds LT_XLS_MAX_CELLS ("sheet dimensions

@@ -917,6 +917,16 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		b->date1904 = le16(r) == 1;
 		return LT_OK;
 	case R_BOUNDSHEET:
+		/* freexl takes a sheet from a BOUNDSHEET wherever it is, and
+		 * on its second pass over the records (for sheets without
+		 * DIMENSIONS) each BOUNDSHEET makes the next sheet the active
+		 * one: inside a sheet, the cells after it would go to another
+		 * sheet, past cell_stored()'s watch */
+		if (b->in_sheet)
+			return lt_err_set(err, LT_E_CORRUPT,
+					  "BOUNDSHEET record at offset %" PRIu64
+					  " inside a sheet",
+					  off);
 		LT_TRY(add_sheet(b, le32(r), err));
 		if (b->fp_len)
 			put32(r, copy_offset(b, le32(r)));

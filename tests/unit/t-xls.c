@@ -1068,6 +1068,14 @@ static void test_freexl_guards(void)
 	dims8(s, 10, 3);
 	rec(s, 0x000a, NULL, 0);
 	expect_check(s, LT_E_CORRUPT, "second DIMENSIONS record of sheet 1");
+	/* a BOUNDSHEET inside a sheet (freexl's second pass would move the
+	 * cells after it to another sheet) */
+	globals(s, at, 1);
+	sheet(s, at[0]);
+	boundsheet(s, 0);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT, "BOUNDSHEET record at offset 58 inside "
+				      "a sheet");
 	/* a sheet without DIMENSIONS before the last one, which has them:
 	 * freexl allocates the last one's cells again, losing them */
 	globals(s, at, 2);
