@@ -263,7 +263,8 @@ struct lt_xls_biff {
  *                 DIMENSIONS record besides the last sheet read (which
  *                 freexl would allocate again, and empty, for each), a
  *                 LABEL freexl cannot store (outside any sheet or the
- *                 sheet's DIMENSIONS), a cell given again where a LABEL
+ *                 sheet's DIMENSIONS, or in a sheet without DIMENSIONS
+ *                 other than the last), a cell given again where a LABEL
  *                 is; a BOUNDSHEET record inside a sheet; a second
  *                 FILEPASS record;
  *   LT_E_LIMIT    "sheet dimensions R x C too large (at most 20000000

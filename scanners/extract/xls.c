@@ -143,6 +143,9 @@ struct sheet_ref {
 				  * substream ends (without the + 1 freexl
 				  * adds to a sheet without DIMENSIONS) */
 	uint64_t cells1;         /* the same with that + 1 */
+	uint64_t label;          /* offset of its first LABEL that freexl
+				  * stores on its second pass (none before
+				  * a DIMENSIONS counts), or UINT64_MAX */
 };
 
 /* Cells of a substream holding a LABEL's text in freexl: a bitmap per row
@@ -425,6 +428,8 @@ static int cell_stored(struct biff *b, unsigned row, unsigned col, bool label,
 				  row + 1, col + 1, off);
 	if (!label)
 		return LT_OK;
+	if (!b->sub_dim && b->sheet[b->sheet_idx].label == UINT64_MAX)
+		b->sheet[b->sheet_idx].label = off;
 	if (!l) {
 		l = b->lab = lt_calloc(1, sizeof(*l));
 		if (!l)
@@ -584,6 +589,7 @@ static int add_sheet(struct biff *b, uint32_t off, struct lt_err *err)
 	b->sheet[b->nsheets].at = UINT64_MAX;
 	b->sheet[b->nsheets].index = b->nsheets;
 	b->sheet[b->nsheets].cells = b->sheet[b->nsheets].cells1 = 0;
+	b->sheet[b->nsheets].label = UINT64_MAX;
 	b->sheet[b->nsheets++].declared = false;
 	b->sorted = false;
 	return LT_OK;
@@ -960,6 +966,8 @@ static int record(struct biff *b, unsigned type, unsigned n, uint64_t off,
 		if (b->in_sheet) {
 			/* freexl stores no cell given before it */
 			labels_clear(b->lab);
+			if (b->sheet_idx >= 0)
+				b->sheet[b->sheet_idx].label = UINT64_MAX;
 			b->sub_dim = true;
 			b->sub_rows = rows;
 			b->sub_cols = cols;
@@ -1501,9 +1509,11 @@ static int patch_sheets(struct biff *b, struct out *o, struct lt_err *err)
  * itself, if it is one of them, has had its turn).  All but the last are
  * lost; if A has a DIMENSIONS, so are its cells (freexl does not read
  * them again).  Refused when that loses anything.  Those sheets get no
- * cells of their own, so freexl fails on their first cell anyway; a
+ * cells of their own, so freexl fails on their first cell (on its second
+ * pass), and if that is a LABEL it loses the text: refused too.  A
  * workbook where every sheet has a DIMENSIONS (what Excel writes), or all
- * but A, passes.  (Without an active sheet freexl refuses the workbook.)
+ * but A, passes.  (Without an active sheet freexl refuses the workbook
+ * before its second pass.)
  */
 static int undeclared_check(const struct biff *b, struct lt_err *err)
 {
@@ -1526,6 +1536,18 @@ static int undeclared_check(const struct biff *b, struct lt_err *err)
 		lost = (uint64_t)(before + after) * a->cells;
 	else
 		lost = before * a->cells + after * a->cells1;
+	for (i = 0; !lost && i < b->nsheets; i++) {
+		const struct sheet_ref *s = &b->sheet[i];
+
+		if (s->declared || s == a || s->label == UINT64_MAX)
+			continue;
+		return lt_err_set(err, LT_E_CORRUPT,
+				  "LABEL record at offset %" PRIu64
+				  " in sheet %" PRIu32
+				  ", which has no DIMENSIONS record and is "
+				  "not the last: freexl has no cells for it",
+				  s->label, s->index + 1);
+	}
 	if (!lost)
 		return LT_OK;
 	return lt_err_set(err, LT_E_CORRUPT,

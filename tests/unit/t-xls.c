@@ -1087,6 +1087,18 @@ static void test_freexl_guards(void)
 	expect_check(s, LT_E_CORRUPT,
 		     "1 sheet without a DIMENSIONS record: freexl would drop "
 		     "(and leak) the 30 cells of sheet 2, the last it reads");
+	/* a LABEL in a sheet without DIMENSIONS that is not the last one:
+	 * freexl allocates no cells for that sheet, fails on the LABEL and
+	 * leaks its text */
+	globals(s, at, 2);
+	sheet(s, at[0]);
+	label8(s, 0, 0, "abc");
+	rec(s, 0x000a, NULL, 0);
+	sheet(s, at[1]);
+	rec(s, 0x000a, NULL, 0);
+	expect_check(s, LT_E_CORRUPT,
+		     "LABEL record at offset 72 in sheet 1, which has no "
+		     "DIMENSIONS record and is not the last");
 	/* ... but the last one may be without them, and a sheet with no
 	 * cells (DIMENSIONS 0 x 0) costs nothing */
 	globals(s, at, 2);
