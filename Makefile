@@ -9,7 +9,7 @@
 #   make check-long   tests on the large third-party images as well
 #   make demo         deps + build + the main job on the bundled samples
 #   make bench        performance figures against the reference commands
-#   make fuzz CC=clang  libFuzzer binaries in build/fuzz/
+#   make fuzz CC=clang  libFuzzer binaries in build-fuzz/
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Local overrides go in config.mak.  V=1 shows the commands.
