@@ -24,7 +24,6 @@ struct lt_dedup {
 	size_t nslots;          /* a power of two */
 	struct content *c;
 	size_t n, alloc, max;
-	uint64_t copies;
 	uint64_t *big;          /* sizes over LT_DEDUP_LARGE (0: empty) */
 	size_t nbig, bigslots;  /* bigslots: 0 or a power of two */
 };
@@ -201,7 +200,6 @@ enum lt_dedup_answer lt_dedup_claim(struct lt_dedup *d,
 
 		if (c->state == DONE) {
 			*entry_id = c->entry_id;
-			d->copies++;
 			a = LT_DEDUP_COPY;
 		} else if (c->state == BUSY) {
 			a = LT_DEDUP_BUSY;
@@ -234,13 +232,5 @@ void lt_dedup_add(struct lt_dedup *d, const uint8_t sha256[32], uint64_t size,
 	pthread_mutex_lock(&d->mu);
 	if (!*find(d, sha256, size) && d->n < d->max && grow(d))
 		insert(d, sha256, size, entry_id, DONE);
-	pthread_mutex_unlock(&d->mu);
-}
-
-void lt_dedup_counts(struct lt_dedup *d, size_t *known, uint64_t *copies)
-{
-	pthread_mutex_lock(&d->mu);
-	*known = d->n;
-	*copies = d->copies;
 	pthread_mutex_unlock(&d->mu);
 }

@@ -61,7 +61,4 @@ void lt_dedup_add(struct lt_dedup *d, const uint8_t sha256[32], uint64_t size,
 #define LT_DEDUP_LARGE ((uint64_t)1 << 20)
 bool lt_dedup_knows_size(struct lt_dedup *d, uint64_t size);
 
-/* Contents remembered, copies answered (for -v and the tests). */
-void lt_dedup_counts(struct lt_dedup *d, size_t *known, uint64_t *copies);
-
 #endif

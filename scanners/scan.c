@@ -16,6 +16,7 @@
  */
 #include "triage/core/compat.h"
 #include "leaktriage/archive.h"
+#include "leaktriage/casedb.h"
 #include "leaktriage/detect.h"
 #include "leaktriage/protect.h"
 #include "leaktriage/recblock.h"
@@ -181,7 +182,6 @@ struct worker {
 	bool yara_failed;      /* its YARA hits may be incomplete */
 	uint8_t claim_sha[32];
 	uint64_t claim_size;
-	uint8_t tmp_sha[32];
 	int fail;
 	char init_error[LT_ERR_MSG_MAX];
 	double cpu;             /* CPU seconds of the thread, at its end */
@@ -871,7 +871,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		    int depth, struct msg *end)
 {
 	struct lt_err err = LT_ERR_INIT;
-	bool hashed = false;
+	bool final = false;    /* the hashes are done (h.hash released) */
 	struct lt_scan_input mem;
 	struct hin h;
 	enum lt_kind kind;
@@ -906,7 +906,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		if (depth == 0 && w->sh->dedup && inner->size) {
 			if (lt_hash_final(&h.hash, &err))
 				goto fail;
-			hashed = true;
+			final = true;
 			lt_hex(end->md5, h.hash.md5, 16);
 			lt_hex(end->sha256, h.hash.sha256, 32);
 			if (take_over(w, &h.hash, inner->size, end))
@@ -1032,7 +1032,7 @@ static void process(struct worker *w, const struct lt_scan_input *inner,
 		side_results(w, end);
 		return;
 	}
-	if (!hashed) {
+	if (!final) {
 		if (hash_rest(&h, w->buf, &err))
 			goto fail_hash;
 		if (lt_hash_final(&h.hash, &err))
@@ -1180,30 +1180,48 @@ static void scan_one(struct worker *w, const struct job *j, struct msg *end)
 }
 
 /*
+ * A file's messages go to the writer, then its content is offered to later
+ * copies (scanners/dedup.h): published if this worker claimed it, added if
+ * it is a large file hashed only on the way (not claimed).  Publishing
+ * after the queueing is what makes the writer see this file's row before
+ * any copy's.
+ */
+static void finish_file(struct worker *w, const struct job *j, struct msg *e)
+{
+	struct shared *sh = w->sh;
+	uint8_t sha[32];
+	bool have = sh->dedup && lt_unhex(sha, e->sha256, 32);
+	/* a large file claimed by its hashes before it was read again (a
+	 * live share may change between): its findings hold for that
+	 * content only if it still had it */
+	bool reuse = reusable(w, e) &&
+		     (!w->claimed || (have && !memcmp(sha, w->claim_sha, 32)));
+	bool add = have && !w->claimed && reuse && !e->copy_of &&
+		   e->bytes > WHOLE_MAX;
+
+	emit(w, e);
+	out_flush(w, false);
+	if (w->claimed) {
+		lt_dedup_publish(sh->dedup, w->claim_sha, w->claim_size,
+				 j->entry_id, reuse);
+		/* Test hook LT_TEST_DEDUP_RACE (dedup.sh): workers meeting
+		 * this content wait for it to be published, and this one
+		 * pauses after publishing: had it published before queueing
+		 * the file's messages, a copy would reach the writer before
+		 * the file's row (the scan fails: "a copy of a file without
+		 * a row"). */
+		if (sh->dedup_race)
+			usleep(20000);
+	} else if (add) {
+		lt_dedup_add(sh->dedup, sha, j->size, j->entry_id);
+	}
+}
+
+/*
  * Jobs are taken CHUNK at a time, in the order load_jobs() gives (file
  * system, then inode): neighbours share the image handle's cache (the
  * MFT entries of consecutive inodes sit in the same block).
  */
-/* 64 hex digits into 32 bytes; false if it is not that. */
-static bool unhex32(const char *hex, uint8_t out[32])
-{
-	size_t i;
-
-	for (i = 0; i < 64; i++) {
-		char c = hex[i];
-		int v = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
-			return false;
-		if (i & 1)
-			out[i / 2] = (uint8_t)(out[i / 2] << 4 | v);
-		else
-			out[i / 2] = (uint8_t)v;
-	}
-	return hex[64] == '\0';
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -1234,43 +1252,7 @@ static void *worker_main(void *arg)
 		b->job = e->job = &sh->jobs[i];
 		emit(w, b);
 		scan_one(w, &sh->jobs[i], e);
-		{
-			/* a large file claimed by its hashes before it was
-			 * read again (a live share may change between): its
-			 * findings hold for that content only if it still
-			 * had it */
-			bool reuse = reusable(w, e) &&
-				     (!w->claimed ||
-				      (unhex32(e->sha256, w->tmp_sha) &&
-				       !memcmp(w->tmp_sha, w->claim_sha, 32)));
-			/* a large file not claimed: known by its end */
-			bool add = sh->dedup && !w->claimed && reuse &&
-				   !e->copy_of && e->bytes > WHOLE_MAX &&
-				   unhex32(e->sha256, w->claim_sha);
-
-			emit(w, e);
-			out_flush(w, false);
-			/* after the file's messages are queued: a copy's
-			 * message comes behind them, the writer sees this
-			 * file's row first */
-			if (w->claimed)
-				lt_dedup_publish(sh->dedup, w->claim_sha,
-						 w->claim_size,
-						 sh->jobs[i].entry_id, reuse);
-			/* Test hook LT_TEST_DEDUP_RACE (dedup.sh): workers
-			 * meeting this content wait for it to be published,
-			 * and this one pauses after publishing: had it
-			 * published before queueing the file's messages, a
-			 * copy would reach the writer before the file's row
-			 * (the scan fails: "a copy of a file without a
-			 * row"). */
-			if (sh->dedup_race && w->claimed)
-				usleep(20000);
-			else if (add)
-				lt_dedup_add(sh->dedup, w->claim_sha,
-					     sh->jobs[i].size,
-					     sh->jobs[i].entry_id);
-		}
+		finish_file(w, &sh->jobs[i], e);
 		i++;
 	}
 	{
@@ -1344,6 +1326,22 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 }
 
 static uint64_t kill_count; /* records written by this process */
+
+/*
+ * Test hook for the resume test (tests/e2e/scan/resume.sh):
+ * LT_TEST_KILL_AFTER_RECORDS=N commits what was written and dies by
+ * SIGKILL once N records are in (a copy's count too), i.e. in the middle
+ * of a file, the worst moment for a resume.
+ */
+static void records_written(struct writer *wr, uint64_t n)
+{
+	wr->stats->records += n;
+	kill_count += n;
+	if (wr->kill_after && kill_count >= wr->kill_after) {
+		sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL);
+		raise(SIGKILL);
+	}
+}
 
 /* The file row the worker's messages are about now. */
 #define CUR(wr, m) \
@@ -1547,18 +1545,7 @@ static int write_held(struct writer *wr, struct msg *m, int64_t file_id)
 		sqlite3_bind_blob(st, 5, wr->block.buf, (int)wr->block.len,
 				  SQLITE_STATIC);
 		LT_TRY(w_step(wr, st));
-		wr->stats->records += m->nrecs;
-		/*
-		 * Test hook for the resume test (tests/e2e/scan/resume.sh):
-		 * LT_TEST_KILL_AFTER_RECORDS=N commits what was written and
-		 * dies by SIGKILL once N records are in, i.e. in the middle
-		 * of a file, the worst moment for a resume.
-		 */
-		kill_count += m->nrecs;
-		if (wr->kill_after && kill_count >= wr->kill_after) {
-			sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL);
-			raise(SIGKILL);
-		}
+		records_written(wr, m->nrecs);
 		break;
 	}
 	case M_YARA:
@@ -1637,35 +1624,9 @@ static int copy_rows(struct writer *wr, int64_t orig, int64_t id,
 	sqlite3_bind_int64(wr->cp_yara, 1, id);
 	sqlite3_bind_int64(wr->cp_yara, 2, orig);
 	LT_TRY(w_step(wr, wr->cp_yara));
-	wr->stats->records += m->records;
 	wr->stats->reused++;
-	/* the resume test's hook (write_held()): a copy's records count */
-	kill_count += m->records;
-	if (wr->kill_after && kill_count >= wr->kill_after) {
-		sqlite3_exec(wr->db, "COMMIT", NULL, NULL, NULL);
-		raise(SIGKILL);
-	}
+	records_written(wr, m->records);
 	return LT_OK;
-}
-
-/*
- * The statuses table file's CHECK constraint allows.  The writer checks
- * them here and turns the constraint off for its statements (PRAGMA
- * ignore_check_constraints): SQLite evaluates that IN list by building a
- * temporary index for every row written, 6 microseconds a row, two-thirds
- * of the cost of a file row.
- */
-static bool known_status(const char *s)
-{
-	static const char *const known[] = { "scanning", "ok", "no_tables",
-					      "not_examined", "protected",
-					      "error", "skipped" };
-	size_t i;
-
-	for (i = 0; i < LT_ARRAY_SIZE(known); i++)
-		if (!strcmp(s, known[i]))
-			return true;
-	return false;
 }
 
 /* A file ends: its row (or the update of it), then what was held back. */
@@ -1685,7 +1646,7 @@ static int file_end(struct writer *wr, struct msg *m)
 				  "a copy with findings of its own");
 	if (m->copy_of)
 		LT_TRY(copy_findings(wr, m, &orig));
-	if (!known_status(m->status))
+	if (!lt_casedb_file_status_known(m->status))
 		return lt_err_set(wr->err, LT_E_INTERNAL,
 				  "'%s': a file status the case database does"
 				  " not know ('%.20s')", b->job->path,
@@ -1963,8 +1924,9 @@ int lt_scan_evidence(struct lt_casedb *cdb, int64_t evidence_id,
 	pthread_cond_init(&sh.q.not_empty, NULL);
 	pthread_cond_init(&sh.q.not_full, NULL);
 
-	/* file_end() checks the statuses (known_status()); the pragma acts
-	 * when statements are prepared, and is undone at the end */
+	/* file_end() checks the statuses (lt_casedb_file_status_known());
+	 * the pragma acts when statements are prepared, and is undone at
+	 * the end */
 	if (w_exec(&wr, "PRAGMA ignore_check_constraints=ON")) {
 		rc = err->code;
 		goto out;

@@ -100,6 +100,9 @@ int lt_casedb_record_walk(struct lt_casedb *db, int64_t evidence_id,
 int lt_casedb_walked(struct lt_casedb *db, int64_t evidence_id, bool *walked,
 		     struct lt_err *err);
 /* Mark the scan of evidence_id complete (now) or not (NULL). */
+/* Whether table file's CHECK accepts this status (scanning, ok ...). */
+bool lt_casedb_file_status_known(const char *status);
+
 int lt_casedb_scan_completed(struct lt_casedb *db, int64_t evidence_id,
 			     bool completed, struct lt_err *err);
 

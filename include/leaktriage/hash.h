@@ -12,6 +12,7 @@
 #ifndef LEAKTRIAGE_HASH_H
 #define LEAKTRIAGE_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,7 @@ void lt_hash_release(struct lt_hash *h);
 
 /* Lower-case hex of a digest into out (2*len+1 bytes). */
 void lt_hex(char *out, const uint8_t *d, size_t len);
+/* The reverse: exactly 2 * len hex digits, then the end of the string. */
+bool lt_unhex(uint8_t *out, const char *hex, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
  * CPU has them, and the portable one), and secrets of 0, 32 and 64 bytes.
  */
 #include "triage/core/compat.h"
+#include "leaktriage/hash.h"
 #include "leaktriage/keyhash.h"
 
 #include <openssl/evp.h>
@@ -118,5 +119,23 @@ int main(void)
 	/* longer secrets would need hashing first: refused */
 	CHECK(lt_keyhash_init(&h, material, 65, true, &err) == LT_E_ARG);
 	CHECK(strstr(err.msg, "secret") != NULL);
+	{
+		/* lt_unhex() undoes lt_hex(), exactly: scan.c turns a file's
+		 * SHA-256 back into bytes with it */
+		uint8_t d[32], back[32];
+		char hex[65];
+		int k;
+
+		for (k = 0; k < 32; k++)
+			d[k] = (uint8_t)(k * 37 + 5);
+		lt_hex(hex, d, 32);
+		CHECK(lt_unhex(back, hex, 32) && !memcmp(back, d, 32));
+		CHECK(lt_unhex(back, "00FFaB", 3) && back[0] == 0 &&
+		      back[1] == 0xff && back[2] == 0xab);
+		CHECK(!lt_unhex(back, "00ff", 3));   /* too short */
+		CHECK(!lt_unhex(back, "00ff0", 2));  /* too long */
+		CHECK(!lt_unhex(back, "0g", 1));     /* not hex */
+		CHECK(lt_unhex(back, "", 0));
+	}
 	CHECK_DONE();
 }

@@ -244,10 +244,58 @@ static void test_migrate_v3(void)
 	rmdir(dir);
 }
 
+/* The scan writer checks file statuses with lt_casedb_file_status_known()
+ * instead of table file's CHECK: the two must accept the same. */
+static void test_file_statuses(void)
+{
+	static const char *const tries[] = {
+		"scanning", "ok", "no_tables", "not_examined", "protected",
+		"error", "skipped", "done", "OK", "", "ok ", "copy",
+	};
+	char dir[] = "/tmp/t-recblock-XXXXXX", path[256];
+	struct lt_casedb *cdb = NULL;
+	struct lt_err err = LT_ERR_INIT;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i;
+	int k;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/case.db", dir);
+	CHECK(lt_casedb_open(path, LT_CASEDB_CREATE, &cdb, &err) == LT_OK);
+	if (!cdb)
+		return;
+	db = lt_casedb_sqlite(cdb);
+	exec_ok(db, "INSERT INTO evidence(id, name, path, added, tz) VALUES"
+		"(1, 'pc', '/x/pc.img', 'now', 'UTC')");
+	CHECK(sqlite3_prepare_v2(db, "INSERT INTO file(evidence_id, path,"
+				 " status) VALUES(1, 'f', ?)", -1, &st,
+				 NULL) == SQLITE_OK);
+	for (i = 0; i < LT_ARRAY_SIZE(tries); i++) {
+		bool db_ok;
+
+		sqlite3_bind_text(st, 1, tries[i], -1, SQLITE_STATIC);
+		db_ok = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_reset(st);
+		CHECK(db_ok == lt_casedb_file_status_known(tries[i]));
+		CHECK(db_ok == (i < 7));
+	}
+	sqlite3_finalize(st);
+	lt_casedb_close(cdb);
+	for (k = 0; k < 4; k++) {
+		static const char *const sfx[] = { "", "-wal", "-shm", ".key" };
+
+		snprintf(path, sizeof(path), "%s/case.db%s", dir, sfx[k]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_round_trip();
 	test_malformed();
 	test_migrate_v3();
+	test_file_statuses();
 	CHECK_DONE();
 }

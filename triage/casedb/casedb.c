@@ -151,6 +151,25 @@ struct lt_casedb {
 	sqlite3_stmt *ins_entry, *ins_volume, *ins_problem;
 };
 
+/*
+ * The statuses table file's CHECK constraint (schema 2) allows.  The scan
+ * writer checks them with this and turns the constraint off for its
+ * statements: SQLite evaluates that IN list by building a temporary index
+ * for every row written.  t-recblock checks that the two agree.
+ */
+bool lt_casedb_file_status_known(const char *s)
+{
+	static const char *const known[] = { "scanning", "ok", "no_tables",
+					      "not_examined", "protected",
+					      "error", "skipped" };
+	size_t i;
+
+	for (i = 0; i < LT_ARRAY_SIZE(known); i++)
+		if (!strcmp(s, known[i]))
+			return true;
+	return false;
+}
+
 static int db_error(struct lt_casedb *c, struct lt_err *err, const char *what)
 {
 	int code = sqlite3_errcode(c->db);

@@ -84,3 +84,20 @@ void lt_hex(char *out, const uint8_t *d, size_t len)
 	}
 	out[2 * len] = '\0';
 }
+
+bool lt_unhex(uint8_t *out, const char *hex, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * len; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return false; /* a NUL ends it too */
+		out[i / 2] = (uint8_t)(i & 1 ? out[i / 2] << 4 | v : v);
+	}
+	return hex[2 * len] == '\0';
+}
