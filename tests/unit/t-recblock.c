@@ -123,21 +123,46 @@ static void exec_ok(sqlite3 *db, const char *sql)
 	sqlite3_free(msg);
 }
 
+/* A new case database in a new directory dir (a mkdtemp template). */
+static struct lt_casedb *case_new(char *dir)
+{
+	struct lt_casedb *cdb = NULL;
+	struct lt_err err = LT_ERR_INIT;
+	char path[256];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/case.db", dir);
+	CHECK(lt_casedb_open(path, LT_CASEDB_CREATE, &cdb, &err) == LT_OK);
+	return cdb;
+}
+
+/* Close it, remove its files and the directory. */
+static void case_remove(struct lt_casedb *cdb, const char *dir)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", ".key" };
+	char path[256];
+	size_t k;
+
+	lt_casedb_close(cdb);
+	for (k = 0; k < LT_ARRAY_SIZE(sfx); k++) {
+		snprintf(path, sizeof(path), "%s/case.db%s", dir, sfx[k]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* A schema-3 database: records one per row.  On open, packed. */
 static void test_migrate_v3(void)
 {
 	enum { N = 9000 };
 	char dir[] = "/tmp/t-recblock-XXXXXX", path[256];
-	struct lt_casedb *cdb = NULL;
+	struct lt_casedb *cdb = case_new(dir);
 	struct lt_err err = LT_ERR_INIT;
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	uint64_t i, seen = 0, blocks = 0;
 	int k;
 
-	CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/case.db", dir);
-	CHECK(lt_casedb_open(path, LT_CASEDB_CREATE, &cdb, &err) == LT_OK);
 	if (!cdb)
 		return;
 	db = lt_casedb_sqlite(cdb);
@@ -190,6 +215,7 @@ static void test_migrate_v3(void)
 	lt_casedb_close(cdb);
 
 	cdb = NULL;
+	snprintf(path, sizeof(path), "%s/case.db", dir);
 	CHECK(lt_casedb_open(path, 0, &cdb, &err) == LT_OK);
 	if (!cdb)
 		return;
@@ -234,14 +260,7 @@ static void test_migrate_v3(void)
 	/* 3000 rows of b.csv: one block (under the cap); a.xlsx's 6000
 	 * rows alternate sheets: a block each */
 	CHECK(blocks == 1 + (N - N / 3));
-	lt_casedb_close(cdb);
-	for (k = 0; k < 4; k++) {
-		static const char *const sfx[] = { "", "-wal", "-shm", ".key" };
-
-		snprintf(path, sizeof(path), "%s/case.db%s", dir, sfx[k]);
-		unlink(path);
-	}
-	rmdir(dir);
+	case_remove(cdb, dir);
 }
 
 /* The scan writer checks file statuses with lt_casedb_file_status_known()
@@ -252,17 +271,12 @@ static void test_file_statuses(void)
 		"scanning", "ok", "no_tables", "not_examined", "protected",
 		"error", "skipped", "done", "OK", "", "ok ", "copy",
 	};
-	char dir[] = "/tmp/t-recblock-XXXXXX", path[256];
-	struct lt_casedb *cdb = NULL;
-	struct lt_err err = LT_ERR_INIT;
+	char dir[] = "/tmp/t-recblock-XXXXXX";
+	struct lt_casedb *cdb = case_new(dir);
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	size_t i;
-	int k;
 
-	CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/case.db", dir);
-	CHECK(lt_casedb_open(path, LT_CASEDB_CREATE, &cdb, &err) == LT_OK);
 	if (!cdb)
 		return;
 	db = lt_casedb_sqlite(cdb);
@@ -281,14 +295,7 @@ static void test_file_statuses(void)
 		CHECK(db_ok == (i < 7));
 	}
 	sqlite3_finalize(st);
-	lt_casedb_close(cdb);
-	for (k = 0; k < 4; k++) {
-		static const char *const sfx[] = { "", "-wal", "-shm", ".key" };
-
-		snprintf(path, sizeof(path), "%s/case.db%s", dir, sfx[k]);
-		unlink(path);
-	}
-	rmdir(dir);
+	case_remove(cdb, dir);
 }
 
 int main(void)
